@@ -1,0 +1,1 @@
+"""The fake driver: guests in memory, for tests and scale simulation."""

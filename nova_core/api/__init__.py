@@ -1,0 +1,1 @@
+"""nova-core-api: the OpenStack Compute API v2.1 over Flask."""

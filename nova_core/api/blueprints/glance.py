@@ -1,0 +1,159 @@
+"""The image registry's Glance v2 API, served at ``/image/v2``.
+
+The same handlers answer ``/v2.1/images`` when the request names no
+compute microversion (see :mod:`nova_core.api.blueprints.images`), so that
+clients given only the compute endpoint, as openstacksdk and the
+``openstack`` CLI are without Keystone, find their images there.
+"""
+import flask
+
+from nova_core import exception
+from nova_core.api import image_registry, links, request, validation
+from nova_core.api.schemas import images as schemas
+from nova_core.api.views import images as views
+from nova_core.db import images as db_images
+
+bp = flask.Blueprint('glance', __name__, url_prefix='/image/v2')
+
+PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
+
+
+def store():
+    return flask.current_app.extensions['nova_core']['image_store']
+
+
+def _prefix():
+    return '/image/v2' if flask.request.path.startswith('/image/') else \
+        '/v2.1'
+
+
+def _filters(params):
+    filters = {}
+    for key in ('name', 'status', 'visibility', 'owner', 'disk_format',
+                'container_format'):
+        value = validation.single(params, key)
+        if value is not None:
+            filters[key] = value
+    ident = validation.single(params, 'id')
+    if ident is not None:
+        filters['ids'] = (ident[3:].split(',') if ident.startswith('in:')
+                          else [ident])
+    for key in ('size_min', 'size_max'):
+        if validation.single(params, key):
+            filters[key] = int(validation.single(params, key))
+    return filters
+
+
+def _sort(params):
+    keys, dirs = [], []
+    for item in (validation.single(params, 'sort') or '').split(','):
+        if item.strip():
+            key, _, direction = item.strip().partition(':')
+            keys.append(key)
+            dirs.append(direction or 'desc')
+    if not keys:
+        keys = [validation.single(params, 'sort_key', 'created_at')]
+        dirs = [validation.single(params, 'sort_dir', 'desc')]
+    for key, direction in zip(keys, dirs):
+        if key not in db_images.SORT_KEYS or direction not in ('asc',
+                                                               'desc'):
+            raise exception.ValidationError(
+                detail='Invalid sort: %s:%s' % (key, direction))
+    return keys + ['id'], dirs + [dirs[-1]]
+
+
+def list_images():
+    params = validation.query(schemas.GLANCE_LIST_QUERY)
+    limit = min(int(validation.single(params, 'limit') or 25),
+                request.conf().api.max_limit)
+    marker = validation.single(params, 'marker')
+    keys, dirs = _sort(params)
+    try:
+        images = db_images.get_all(
+            image_registry.visible_to(request.context()), _filters(params),
+            keys, dirs, limit, marker)
+    except exception.ImageNotFound:
+        raise exception.ValidationError(detail='marker [%s] not found'
+                                        % marker)
+    tag = validation.single(params, 'tag')
+    if tag is not None:
+        images = [i for i in images if tag in (i['tags'] or [])]
+    prefix = _prefix()
+    body = {'images': [views.glance(i, prefix) for i in images],
+            'first': prefix + '/images',
+            'schema': prefix + '/schemas/images'}
+    if len(images) == limit:
+        nxt = links.next_link(images, limit)
+        body['next'] = nxt['href'][len(links.base_url()):]
+    return flask.jsonify(body)
+
+
+def create_image():
+    document = validation.body(schemas.CREATE)
+    image = image_registry.create(request.context(), document)
+    response = flask.jsonify(views.glance(image, _prefix()))
+    response.status_code = 201
+    response.headers['Location'] = '%s%s/images/%s' % (
+        links.base_url(), _prefix(), image['id'])
+    return response
+
+
+def show_image(image_id):
+    image = image_registry.get(request.context(), image_id)
+    return flask.jsonify(views.glance(image, _prefix()))
+
+
+def patch_image(image_id):
+    if flask.request.mimetype != PATCH_TYPE:
+        raise exception.UnsupportedMediaType(
+            content_type=flask.request.mimetype, expected=PATCH_TYPE)
+    operations = flask.request.get_json(force=True, silent=True)
+    if operations is None:
+        raise exception.ValidationError(detail='Malformed JSON-patch body.')
+    validation.check(schemas.PATCH, operations)
+    image = image_registry.get_owned(request.context(), image_id)
+    image = image_registry.patch(request.context(), image, operations)
+    return flask.jsonify(views.glance(image, _prefix()))
+
+
+def delete_image(image_id):
+    image = image_registry.get_owned(request.context(), image_id)
+    image_registry.delete(store(), request.context(), image)
+    return '', 204
+
+
+def upload_image(image_id):
+    flask.request.max_content_length = request.conf().api.image_size_cap
+    if flask.request.mimetype != 'application/octet-stream':
+        raise exception.UnsupportedMediaType(
+            content_type=flask.request.mimetype,
+            expected='application/octet-stream')
+    image = image_registry.get_owned(request.context(), image_id)
+    image_registry.upload(store(), image, flask.request.stream)
+    return '', 204
+
+
+def download_image(image_id):
+    image = image_registry.get(request.context(), image_id)
+    if image['status'] != 'active' or not store().exists(image_id):
+        return '', 204
+    response = flask.Response(store().read(image_id),
+                              mimetype='application/octet-stream')
+    response.headers['Content-Length'] = str(image['size'])
+    if image['checksum']:
+        response.headers['Content-MD5'] = image['checksum']
+    return response
+
+
+ROUTES = (
+    ('/images', 'list_images', list_images, ['GET']),
+    ('/images', 'create_image', create_image, ['POST']),
+    ('/images/<image_id>', 'show_image', show_image, ['GET']),
+    ('/images/<image_id>', 'patch_image', patch_image, ['PATCH']),
+    ('/images/<image_id>', 'delete_image', delete_image, ['DELETE']),
+    ('/images/<image_id>/file', 'upload_image', upload_image, ['PUT']),
+    ('/images/<image_id>/file', 'download_image', download_image, ['GET']),
+)
+
+for _rule, _name, _view, _methods in ROUTES:
+    bp.add_url_rule(_rule, _name, _view, methods=_methods)

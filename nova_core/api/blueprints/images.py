@@ -1,0 +1,116 @@
+"""``/v2.1/images``: the Compute API's image proxy, or the Glance v2 API.
+
+A request that names a compute microversion is a Compute API client: it
+gets Nova's image proxy (list, detail, show, delete), which Nova removed in
+2.36, answering 404 from then on. A request that names none is taken for an
+image client that was given the compute endpoint (openstacksdk without
+Keystone) and gets the Glance v2 API of :mod:`.glance`.
+"""
+import flask
+
+from nova_core import exception
+from nova_core.api import image_registry, links, request, validation
+from nova_core.api.blueprints import glance
+from nova_core.api.schemas import images as schemas
+from nova_core.api.views import images as views
+from nova_core.db import images as db_images
+
+bp = flask.Blueprint('images', __name__)
+
+_PROXY_STATUS_FILTER = {'ACTIVE': 'active', 'SAVING': 'saving',
+                        'DELETED': 'deleted', 'ERROR': 'killed'}
+
+
+def _proxy_available():
+    """True for Compute API clients; 404 from 2.36 on, as in Nova."""
+    if not flask.g.api_version_named:
+        return False
+    if request.version().matches('2.36'):
+        raise exception.NotFound()
+    return True
+
+
+def _proxy_list(view):
+    params = validation.query(schemas.PROXY_LIST_QUERY)
+    filters = {}
+    if validation.single(params, 'name') is not None:
+        filters['name'] = validation.single(params, 'name')
+    status = validation.single(params, 'status')
+    if status is not None:
+        filters['status'] = _PROXY_STATUS_FILTER.get(status.upper(), status)
+    limit = min(int(validation.single(params, 'limit') or
+                    request.conf().api.max_limit),
+                request.conf().api.max_limit)
+    marker = validation.single(params, 'marker')
+    try:
+        images = db_images.get_all(
+            image_registry.visible_to(request.context()), filters,
+            limit=limit, marker=marker)
+    except exception.ImageNotFound:
+        raise exception.ValidationError(detail='marker [%s] not found'
+                                        % marker)
+    for key, column in (('minRam', 'min_ram'), ('minDisk', 'min_disk')):
+        if validation.single(params, key):
+            floor = int(validation.single(params, key))
+            images = [i for i in images if (i[column] or 0) >= floor]
+    items = [view(i) for i in images]
+    body = {'images': items}
+    next_link = links.next_link(items, limit)
+    if next_link:
+        body['images_links'] = [next_link]
+    return flask.jsonify(body)
+
+
+@bp.get('/v2.1/images')
+def index():
+    if not _proxy_available():
+        return glance.list_images()
+    return _proxy_list(views.proxy_basic)
+
+
+@bp.post('/v2.1/images')
+def create():
+    if flask.g.api_version_named:
+        flask.abort(405)  # the Compute API's proxy never created images
+    return glance.create_image()
+
+
+@bp.get('/v2.1/images/detail')
+def detail():
+    if not _proxy_available():
+        return glance.show_image('detail')
+    return _proxy_list(views.proxy_detail)
+
+
+@bp.get('/v2.1/images/<image_id>')
+def show(image_id):
+    if not _proxy_available():
+        return glance.show_image(image_id)
+    image = image_registry.get(request.context(), image_id)
+    return flask.jsonify({'image': views.proxy_detail(image)})
+
+
+@bp.delete('/v2.1/images/<image_id>')
+def delete(image_id):
+    if _proxy_available():
+        image = image_registry.get_owned(request.context(), image_id)
+        image_registry.delete(glance.store(), request.context(), image)
+        return '', 204
+    return glance.delete_image(image_id)
+
+
+@bp.patch('/v2.1/images/<image_id>')
+def patch(image_id):
+    if flask.g.api_version_named:
+        raise exception.NotFound()
+    return glance.patch_image(image_id)
+
+
+@bp.put('/v2.1/images/<image_id>/file')
+def upload(image_id):
+    return glance.upload_image(image_id)
+
+
+@bp.get('/v2.1/images/<image_id>/file')
+def download(image_id):
+    return glance.download_image(image_id)

@@ -1,0 +1,132 @@
+"""``/servers``: create, list, show, update, delete."""
+import flask
+
+from nova_core import exception
+from nova_core.api import links, request, server_filters, validation
+from nova_core.api.schemas import servers as schemas
+from nova_core.api.schemas import types
+from nova_core.api.views import servers as views
+from nova_core.db import instances as db_instances
+from nova_core.db import services as db_services
+
+bp = flask.Blueprint('servers', __name__)
+
+
+def _list(detail):
+    ctx, version = request.context(), request.version()
+    params = validation.query(schemas.list_query(version))
+    args = server_filters.parse(params, ctx, version,
+                                request.conf().api.max_limit)
+    instances = []
+    if not args.matches_nothing and args.limit:
+        try:
+            instances = db_instances.get_all(
+                args.filters, args.sort_keys, args.sort_dirs, args.limit,
+                args.marker)
+        except exception.InstanceNotFound:
+            raise exception.ValidationError(
+                detail='marker [%s] not found' % args.marker)
+    if detail:
+        faults = db_instances.faults_latest(
+            [i['uuid'] for i in instances if i['vm_state'] in ('error',
+                                                               'deleted')])
+        statuses = _host_statuses(ctx, version)
+        items = [views.detail(i, version, ctx, faults.get(i['uuid']),
+                              statuses.get(i['host'], _no_host(i, statuses)),
+                              show_extras=False)
+                 for i in instances]
+    else:
+        items = [views.basic(i) for i in instances]
+    body = {'servers': items}
+    next_link = links.next_link(items, args.limit)
+    if next_link:
+        body['servers_links'] = [next_link]
+    return flask.jsonify(body)
+
+
+def _host_statuses(ctx, version):
+    """Nova's ``host_status`` (2.16, admins): UP, DOWN or MAINTENANCE."""
+    if not (ctx.is_admin and version.matches('2.16')):
+        return {}
+    down_time = request.conf().service_down_time
+    result = {}
+    for svc in db_services.get_all(binary='nova-compute'):
+        if not db_services.is_up(svc, down_time):
+            result[svc['host']] = 'DOWN'
+        else:
+            result[svc['host']] = 'MAINTENANCE' if svc['disabled'] else 'UP'
+    return result
+
+
+def _no_host(instance, statuses):
+    if not statuses:
+        return None
+    return '' if instance['host'] is None else 'UNKNOWN'
+
+
+@bp.get('/servers')
+def index():
+    return _list(detail=False)
+
+
+@bp.get('/servers/detail')
+def detail():
+    return _list(detail=True)
+
+
+@bp.post('/servers')
+def create():
+    ctx, version = request.context(), request.version()
+    body = validation.body(schemas.create(version))
+    hints = (body.get('os:scheduler_hints') or
+             body.get('OS-SCH-HNT:scheduler_hints'))
+    server = body['server']
+    instances, password, reservation_id = request.servers_api().create(
+        ctx, server, hints, version)
+    if types.as_bool(server.get('return_reservation_id', False)):
+        return flask.jsonify({'reservation_id': reservation_id}), 202
+    first = instances[0]
+    view = {'id': first['uuid'], 'links': links.resource('servers',
+                                                         first['uuid']),
+            'OS-DCF:diskConfig': 'MANUAL',
+            'security_groups': [{'name': 'default'}],
+            'adminPass': password}
+    response = flask.jsonify({'server': view})
+    response.status_code = 202
+    response.headers['Location'] = view['links'][0]['href']
+    return response
+
+
+def show_one(instance):
+    ctx, version = request.context(), request.version()
+    fault = None
+    if instance['vm_state'] in ('error', 'deleted'):
+        fault = db_instances.faults_latest([instance['uuid']]).get(
+            instance['uuid'])
+    statuses = _host_statuses(ctx, version)
+    return views.detail(instance, version, ctx, fault,
+                        statuses.get(instance['host'],
+                                     _no_host(instance, statuses)))
+
+
+@bp.get('/servers/<server_id>')
+def show(server_id):
+    instance = request.servers_api().get(request.context(), server_id)
+    return flask.jsonify({'server': show_one(instance)})
+
+
+@bp.put('/servers/<server_id>')
+def update(server_id):
+    body = validation.body(schemas.update(request.version()))
+    api = request.servers_api()
+    instance = api.get(request.context(), server_id)
+    instance = api.update(request.context(), instance, body['server'])
+    return flask.jsonify({'server': show_one(instance)})
+
+
+@bp.delete('/servers/<server_id>')
+def delete(server_id):
+    api = request.servers_api()
+    instance = api.get(request.context(), server_id)
+    api.delete(request.context(), instance)
+    return '', 204

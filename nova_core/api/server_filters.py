@@ -1,0 +1,221 @@
+"""The query string of ``GET /servers`` turned into database filters.
+
+Which filters a non-admin may use follows Nova: others are ignored for
+them, except ``all_tenants``, which is refused (403).
+"""
+import datetime
+import re
+
+from nova_core import exception
+from nova_core.api import status
+from nova_core.api.schemas import types
+from nova_core.api.validation import single
+
+#: Query parameter -> instance column, matched exactly.
+_EXACT = {
+    'reservation_id': 'reservation_id', 'user_id': 'user_id',
+    'hostname': 'hostname', 'key_name': 'key_name', 'uuid': 'uuid',
+    'vm_state': 'vm_state', 'task_state': 'task_state', 'node': 'node',
+    'power_state': 'power_state', 'availability_zone': 'availability_zone',
+    'launch_index': 'launch_index', 'config_drive': 'config_drive',
+    'access_ip_v4': 'access_ip_v4', 'access_ip_v6': 'access_ip_v6',
+    'progress': 'progress', 'locked_by': 'locked_by',
+}
+_INTEGER = ('power_state', 'launch_index', 'progress')
+_USER_EXACT = ('reservation_id',)
+_USER_EXACT_2_83 = ('user_id', 'key_name', 'vm_state', 'task_state',
+                    'power_state', 'availability_zone', 'config_drive',
+                    'progress')
+
+#: API sort key -> column; keys whose value is the same for every server
+#: here (no kernels, ramdisks, disk config) sort nothing and are dropped.
+_SORT_COLUMNS = {
+    'display_name': 'display_name', 'display_description':
+    'display_description', 'created_at': 'created_at', 'updated_at':
+    'updated_at', 'uuid': 'uuid', 'vm_state': 'vm_state', 'task_state':
+    'task_state', 'power_state': 'power_state', 'host': 'host', 'node':
+    'node', 'launched_at': 'launched_at', 'terminated_at': 'terminated_at',
+    'hostname': 'hostname', 'availability_zone': 'availability_zone',
+    'instance_type_id': 'flavor_id', 'image_ref': 'image_ref', 'key_name':
+    'key_name', 'locked': 'locked', 'locked_by': 'locked_by', 'project_id':
+    'project_id', 'user_id': 'user_id', 'launch_index': 'launch_index',
+    'progress': 'progress', 'access_ip_v4': 'access_ip_v4',
+    'access_ip_v6': 'access_ip_v6', 'config_drive': 'config_drive',
+}
+_ADMIN_SORT_ONLY = ('host', 'node')
+
+
+class ListArgs:
+    """filters, sort keys and directions, limit and marker of a list."""
+
+    def __init__(self, filters, sort_keys, sort_dirs, limit, marker,
+                 matches_nothing=False):
+        self.filters, self.sort_keys, self.sort_dirs = (filters, sort_keys,
+                                                        sort_dirs)
+        self.limit, self.marker = limit, marker
+        self.matches_nothing = matches_nothing
+
+
+def parse(params, context, version, max_limit):
+    """:raises: ValidationError (400) or Forbidden (403)."""
+    filters, nothing = {}, False
+    admin = context.is_admin
+    if _all_tenants(params):
+        if not admin:
+            raise exception.Forbidden(
+                action='os_compute_api:servers:index:get_all_tenants')
+        project = single(params, 'project_id') or single(params, 'tenant_id')
+        if project:
+            filters['project_id'] = project
+    else:
+        filters['project_id'] = context.project_id
+    allowed = set(_USER_EXACT)
+    if version.matches('2.83'):
+        allowed.update(_USER_EXACT_2_83)
+    exact = {}
+    for param, column in _EXACT.items():
+        value = single(params, param)
+        if value is None or not (admin or param in allowed):
+            continue
+        if param in _INTEGER:
+            if not value.lstrip('-').isdigit():
+                return _empty(params, max_limit)
+            value = int(value)
+        exact[column] = value
+    if exact:
+        filters['exact'] = exact
+    if admin and single(params, 'host') is not None:
+        filters['host'] = single(params, 'host')
+    for param in ('name', 'display_name'):
+        if single(params, param) is not None:
+            filters['name_regex'] = _regex(single(params, param))
+    if params.get('status'):
+        nothing = _status_filter(params['status'], filters)
+    if single(params, 'flavor') is not None:
+        filters['flavor_id'] = single(params, 'flavor')
+    if single(params, 'image') is not None:
+        filters['image_ref'] = single(params, 'image')
+    if single(params, 'ip') is not None or single(params, 'ip6') is not None:
+        nothing = True  # no server has an address without networking
+    _time_filters(params, filters, version)
+    _tag_filters(params, filters, version)
+    if version.matches('2.73') and single(params, 'locked') is not None:
+        exact = filters.setdefault('exact', {})
+        exact['locked'] = types.as_bool(single(params, 'locked'))
+    if admin and types.as_bool(single(params, 'deleted', 'false')):
+        filters['deleted'] = True
+    keys, dirs = _sort(params, admin)
+    limit = _limit(params, max_limit)
+    return ListArgs(filters, keys, dirs, limit, single(params, 'marker'),
+                    nothing)
+
+
+def _empty(params, max_limit):
+    return ListArgs({}, ['created_at', 'id'], ['desc', 'desc'],
+                    _limit(params, max_limit), None, matches_nothing=True)
+
+
+def _all_tenants(params):
+    if 'all_tenants' not in params:
+        return False
+    value = single(params, 'all_tenants')
+    if value == '' or value in types.true_strings():
+        return True
+    falsy = {'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No',
+             'no', 'n', 'f'}
+    if value in falsy:
+        return False
+    raise exception.ValidationError(
+        detail="Unrecognized value '%s', acceptable values are: '0', '1', "
+               "'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', "
+               "'yes'" % value)
+
+
+def _regex(text):
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise exception.ValidationError(
+            detail='Invalid regular expression %r: %s' % (text, exc))
+
+
+def _status_filter(values, filters):
+    vm, tasks = set(), set()
+    for value in values:
+        more_vm, more_tasks = status.states_for(value)
+        vm |= more_vm
+        tasks |= more_tasks
+    if not vm:
+        return True
+    filters['vm_states'] = sorted(vm)
+    filters['task_states'] = list(tasks)
+    if 'deleted' in vm:
+        filters['deleted'] = True
+    return False
+
+
+def _time(value, name):
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace('Z',
+                                                               '+00:00'))
+    except ValueError:
+        raise exception.ValidationError(
+            detail="Invalid input for query parameters %s. Value: %s. '%s' "
+                   "is not a 'date-time'" % (name, value, value))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(
+            tzinfo=None)
+    return parsed
+
+
+def _time_filters(params, filters, version):
+    since = single(params, 'changes-since')
+    before = (single(params, 'changes-before')
+              if version.matches('2.66') else None)
+    if since is not None:
+        filters['changes_since'] = _time(since, 'changes-since')
+        filters['deleted'] = True  # Nova lists deleted servers too
+    if before is not None:
+        filters['changes_before'] = _time(before, 'changes-before')
+        filters['deleted'] = True
+    if since and before and filters['changes_before'] < \
+            filters['changes_since']:
+        raise exception.ValidationError(
+            detail='The value of changes-since must be less than or equal '
+                   'to changes-before.')
+
+
+def _tag_filters(params, filters, version):
+    if not version.matches('2.26'):
+        return
+    for param, key in (('tags', 'tags'), ('tags-any', 'tags_any'),
+                       ('not-tags', 'not_tags'),
+                       ('not-tags-any', 'not_tags_any')):
+        if single(params, param):
+            filters[key] = [t for t in single(params, param).split(',') if t]
+
+
+def _sort(params, admin):
+    keys = params.get('sort_key') or []
+    dirs = params.get('sort_dir') or []
+    columns, directions = [], []
+    for index, key in enumerate(keys):
+        direction = dirs[index] if index < len(dirs) else 'desc'
+        if key in _ADMIN_SORT_ONLY and not admin:
+            continue
+        if key in _SORT_COLUMNS:
+            columns.append(_SORT_COLUMNS[key])
+            directions.append(direction)
+    if not columns:
+        columns, directions = ['created_at'], [dirs[0] if dirs else 'desc']
+    columns.append('id')
+    directions.append(directions[-1])
+    return columns, directions
+
+
+def _limit(params, max_limit):
+    value = single(params, 'limit')
+    if value is None or value == '':
+        return max_limit
+    return min(int(value), max_limit)
+

@@ -1,0 +1,320 @@
+"""What the API does with servers, between validation and the other services.
+
+Views call this; it checks what a request means against the database
+(flavor, image, zone, state), records the change, then casts the work to a
+conductor (builds) or to the instance's compute host (everything else).
+"""
+import base64
+import re
+import secrets
+import uuid as uuid_lib
+
+from nova_core import exception
+from nova_core.api.schemas import types
+from nova_core.compute import power_state, task_states, vm_states
+from nova_core.compute import rpcapi as compute_rpcapi
+from nova_core.conductor import rpcapi as conductor_rpcapi
+from nova_core.db import actions as db_actions
+from nova_core.db import flavors as db_flavors
+from nova_core.db import images as db_images
+from nova_core.db import instances as db_instances
+from nova_core.db import services as db_services
+
+
+class ServersAPI:
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.conductor = conductor_rpcapi.ConductorAPI(conf)
+        self.compute = compute_rpcapi.ComputeAPI(conf)
+
+    # --- reading -----------------------------------------------------------
+
+    def get(self, context, server_id, read_deleted='no'):
+        """The server, if the caller may see it.
+
+        :raises: InstanceNotFound, also for other projects' servers.
+        """
+        project = None if context.is_admin else context.project_id
+        return db_instances.get(server_id, read_deleted=read_deleted,
+                                project_id=project)
+
+    # --- creating ----------------------------------------------------------
+
+    def create(self, context, server, hints, version):
+        """Record the instances a create asks for and cast their build.
+
+        :returns: (instances, admin_password, reservation_id)
+        :raises: ValidationError/Invalid (400) for references that do not
+            resolve, Forbidden for admin-only placement by non-admins.
+        """
+        flavor = self._flavor(server['flavorRef'])
+        image_ref = boot_image_ref(server)
+        image = self._image(context, image_ref, flavor)
+        zone, host = self._placement(context, server, version)
+        self._refuse_unsupported(server)
+        min_count = int(server.get('min_count', 1))
+        max_count = int(server.get('max_count', min_count))
+        if min_count > max_count:
+            raise exception.ValidationError(
+                detail='min_count must be <= max_count')
+        reservation_id = 'r-' + secrets.token_hex(4)
+        base = self._instance_values(context, server, flavor, image, zone,
+                                     host, reservation_id)
+        values = []
+        for index in range(max_count):
+            item = dict(base, uuid=str(uuid_lib.uuid4()), launch_index=index)
+            if max_count > 1:
+                item['hostname'] = '%s-%d' % (base['hostname'], index + 1)
+            values.append(item)
+        instances = db_instances.create(values, action={
+            'action': 'create', 'request_id': context.request_id,
+            'user_id': context.user_id, 'project_id': context.project_id})
+        spec = {'availability_zone': zone, 'requested_host': host,
+                'scheduler_hints': hints or {}}
+        self.conductor.build_instances(context, instances,
+                                       image_meta(image), spec)
+        admin_password = server.get('adminPass') or secrets.token_urlsafe(9)
+        return instances, admin_password, reservation_id
+
+    def _flavor(self, flavor_ref):
+        try:
+            return db_flavors.get(flavor_ref)
+        except exception.FlavorNotFound:
+            raise exception.ValidationError(
+                detail='Flavor %s could not be found.' % flavor_ref)
+
+    def _image(self, context, image_ref, flavor):
+        if not image_ref:
+            raise exception.ValidationError(
+                detail='Missing imageRef attribute: nova-core boots servers '
+                       'from images only.')
+        try:
+            image = db_images.get(image_ref, None if context.is_admin
+                                  else context.project_id)
+        except exception.ImageNotFound:
+            raise exception.ValidationError(
+                detail='Can not find requested image')
+        if image['status'] != 'active':
+            raise exception.ImageNotActive(image_id=image_ref)
+        if flavor['memory_mb'] < (image['min_ram'] or 0):
+            raise exception.FlavorMemoryTooSmall()
+        if flavor['root_gb'] and flavor['root_gb'] < (image['min_disk'] or 0):
+            raise exception.FlavorDiskTooSmall()
+        return image
+
+    def _placement(self, context, server, version):
+        """(availability zone, requested host) of a create request."""
+        zone = server.get('availability_zone')
+        host = server.get('host')
+        if zone and ':' in zone:
+            zone, _, rest = zone.partition(':')
+            host = rest.split(':')[0] or None
+        if (host or server.get('hypervisor_hostname')) and \
+                not context.is_admin:
+            raise exception.Forbidden(
+                action='os_compute_api:servers:create:forced_host')
+        zones = {s.get('availability_zone') or
+                 self.conf.default_availability_zone
+                 for s in db_services.get_all(binary='nova-compute')}
+        if zone and zone not in zones:
+            raise exception.ValidationError(
+                detail='The requested availability zone is not available')
+        hosts = {s['host'] for s in db_services.get_all(
+            binary='nova-compute')}
+        if host and host not in hosts:
+            raise exception.ValidationError(
+                detail='Compute host %s could not be found.' % host)
+        return zone or None, host
+
+    @staticmethod
+    def _refuse_unsupported(server):
+        if server.get('personality'):
+            raise exception.ValidationError(
+                detail='Personality files are not supported; use user_data '
+                       'or config drive instead.')
+        networks = server.get('networks')
+        if isinstance(networks, list) and networks:
+            raise exception.ValidationError(
+                detail='Network %s could not be found: nova-core has no '
+                       'networking service; pass "networks": "none" or '
+                       '"auto".' % (networks[0].get('uuid') or
+                                    networks[0].get('port')))
+        for group in server.get('security_groups') or []:
+            if group['name'] != 'default':
+                raise exception.ValidationError(
+                    detail='Security group %s not found.' % group['name'])
+        if server.get('key_name'):
+            raise exception.ValidationError(detail='Invalid key_name '
+                                                   'provided.')
+
+    def _instance_values(self, context, server, flavor, image, zone, host,
+                         reservation_id):
+        system_metadata = {'image_' + k: v for k, v in (
+            image['properties'] or {}).items()}
+        system_metadata.update(
+            image_disk_format=image['disk_format'],
+            image_container_format=image['container_format'],
+            image_min_ram=image['min_ram'], image_min_disk=image['min_disk'])
+        user_data = server.get('user_data')
+        if user_data is not None:
+            base64.b64decode(user_data)  # checked by the schema already
+        return {
+            'display_name': server['name'],
+            'display_description': server.get('description'),
+            'hostname': server.get('hostname') or sanitize_hostname(
+                server['name']),
+            'project_id': context.project_id,
+            'user_id': context.user_id,
+            'image_ref': image['id'],
+            'flavor_id': flavor['flavorid'],
+            'flavor': {k: flavor[k] for k in (
+                'flavorid', 'name', 'vcpus', 'memory_mb', 'root_gb',
+                'ephemeral_gb', 'swap', 'rxtx_factor', 'extra_specs')},
+            'vcpus': flavor['vcpus'], 'memory_mb': flavor['memory_mb'],
+            'root_gb': flavor['root_gb'],
+            'ephemeral_gb': flavor['ephemeral_gb'], 'swap': flavor['swap'],
+            'availability_zone': zone, 'requested_host': host,
+            'vm_state': vm_states.BUILDING,
+            'task_state': task_states.SCHEDULING,
+            'power_state': power_state.NOSTATE,
+            'user_data': user_data,
+            'meta': server.get('metadata') or {},
+            'system_metadata': system_metadata,
+            'tags': server.get('tags') or [],
+            'config_drive': ('True' if types.as_bool(
+                server.get('config_drive', False)) else ''),
+            'access_ip_v4': server.get('accessIPv4'),
+            'access_ip_v6': server.get('accessIPv6'),
+            'reservation_id': reservation_id,
+        }
+
+    # --- changing ----------------------------------------------------------
+
+    def update(self, context, instance, server):
+        values = {}
+        for field, column in (('name', 'display_name'),
+                              ('description', 'display_description'),
+                              ('accessIPv4', 'access_ip_v4'),
+                              ('accessIPv6', 'access_ip_v6'),
+                              ('hostname', 'hostname')):
+            if field in server:
+                values[column] = server[field]
+        if not values:
+            return instance
+        return db_instances.update(instance['uuid'], values)
+
+    def delete(self, context, instance):
+        """Delete a server: locally if no host holds it, else on its host."""
+        if instance['task_state'] == task_states.DELETING:
+            return  # already on its way out; Nova answers 204 too
+        self._record(context, instance, 'delete')
+        if instance['host'] is None or not self._host_up(instance['host']):
+            db_instances.destroy(instance['uuid'])
+            return
+        try:
+            instance = db_instances.update(
+                instance['uuid'], {'task_state': task_states.DELETING})
+        except exception.InstanceNotFound:
+            return
+        if instance['host'] is None:  # its build failed meanwhile
+            db_instances.destroy(instance['uuid'])
+            return
+        self.compute.terminate_instance(context, instance)
+
+    def _host_up(self, host):
+        services = db_services.get_all(binary='nova-compute', host=host)
+        return bool(services) and db_services.is_up(
+            services[0], self.conf.service_down_time)
+
+    def _record(self, context, instance, action):
+        db_actions.start(instance['uuid'], action, context.request_id,
+                         context.user_id, context.project_id)
+
+    def run_action(self, context, instance, action, vm_state_from,
+                   task_state_from, task_state, cast):
+        """Move the instance into ``task_state`` if its states allow
+        ``action``, record the action, and send it to the host.
+
+        The state check and the change are one conditional UPDATE, so of
+        two conflicting requests exactly one proceeds.
+
+        :raises: InstanceInvalidState (409) naming the state in the way.
+        """
+        check_state(instance, action, vm_state_from, task_state_from)
+        if instance['host'] is None:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance['uuid'],
+                attr='vm_state', state=instance['vm_state'])
+        try:
+            instance = db_instances.update(
+                instance['uuid'], {'task_state': task_state},
+                expected_task_state=tuple(task_state_from),
+                expected_vm_state=tuple(vm_state_from))
+        except exception.InstanceTaskStateConflict:
+            latest = db_instances.get(instance['uuid'])
+            check_state(latest, action, vm_state_from, task_state_from)
+            raise
+        self._record(context, instance, action)
+        cast(context, instance)
+
+
+def boot_image_ref(server):
+    """The image a server boots from, from imageRef or its block devices.
+
+    The one block device mapping nova-core can honour is the one clients
+    send for an image boot: the image copied to a local disk at boot index
+    0. Anything needing a volume is refused with 400.
+    """
+    image_ref = server.get('imageRef') or None
+    if server.get('block_device_mapping'):
+        raise exception.ValidationError(
+            detail='Legacy block device mappings name volumes; nova-core has '
+                   'no volume service.')
+    for bdm in server.get('block_device_mapping_v2') or []:
+        local_image = (bdm.get('source_type') == 'image' and
+                       bdm.get('destination_type', 'local') == 'local' and
+                       str(bdm.get('boot_index')) == '0')
+        if not local_image:
+            raise exception.ValidationError(
+                detail='Block device mapping %s needs a volume service, '
+                       'which nova-core does not have; only booting an '
+                       'image to local disk (source_type image, '
+                       'destination_type local, boot_index 0) is '
+                       'supported.' % {k: bdm[k] for k in (
+                           'source_type', 'destination_type', 'boot_index')
+                           if k in bdm})
+        bdm_image = bdm.get('uuid') or bdm.get('image_id')
+        if image_ref and bdm_image and bdm_image != image_ref:
+            raise exception.ValidationError(
+                detail='imageRef %s and the boot block device image %s '
+                       'differ.' % (image_ref, bdm_image))
+        image_ref = image_ref or bdm_image
+    return image_ref
+
+
+def check_state(instance, action, vm_state_from, task_state_from):
+    """:raises: InstanceInvalidState as Nova words it."""
+    if instance['vm_state'] not in vm_state_from:
+        raise exception.InstanceInvalidState(
+            action=action, instance_uuid=instance['uuid'], attr='vm_state',
+            state=instance['vm_state'])
+    if instance['task_state'] not in task_state_from:
+        raise exception.InstanceInvalidState(
+            action=action, instance_uuid=instance['uuid'], attr='task_state',
+            state=instance['task_state'])
+
+
+def image_meta(image):
+    """What compute needs to know of an image (no database row)."""
+    keys = ('id', 'name', 'disk_format', 'container_format', 'size',
+            'checksum', 'min_ram', 'min_disk', 'properties', 'status')
+    return {k: image.get(k) for k in keys}
+
+
+def sanitize_hostname(name):
+    """A hostname from a display name, as Nova makes it."""
+    hostname = re.sub(r'[ _]', '-', name.lower())
+    hostname = re.sub(r'[^\w.-]+', '', hostname, flags=re.ASCII)
+    hostname = hostname[:63].strip('-.')
+    return hostname or 'server'

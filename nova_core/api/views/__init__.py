@@ -1,0 +1,1 @@
+"""Turning database rows into the API's JSON, microversion by microversion."""

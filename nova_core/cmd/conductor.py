@@ -1,0 +1,19 @@
+"""nova-core-conductor: the database's door for compute nodes; builds."""
+import sys
+
+from nova_core import config, rpc
+from nova_core.cmd import common
+from nova_core.conductor import service as conductor_service
+from nova_core.conf import CONF
+
+
+def main(argv=None):
+    config.parse_args(argv or sys.argv)
+    rpc.init(CONF)
+    svc = conductor_service.create_service(CONF)
+    svc.start()
+    try:
+        common.wait_for_signal()
+    finally:
+        svc.stop()
+        rpc.cleanup()

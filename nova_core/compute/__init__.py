@@ -1,0 +1,1 @@
+"""The compute node's service: never imports the database layer."""

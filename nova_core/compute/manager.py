@@ -1,0 +1,276 @@
+"""The compute service's RPC endpoint: drives the hypervisor driver.
+
+It never touches the database: every state change goes to a conductor
+through :class:`nova_core.conductor.rpcapi.ConductorAPI`. Operations on one
+instance run one at a time (a lock per instance), so a delete that arrives
+during a build waits for it and then removes what it made.
+"""
+import functools
+import logging
+import math
+import traceback
+
+import oslo_messaging as messaging
+
+from nova_core import exception
+from nova_core.compute import power_state, task_states, vm_states
+from nova_core.utils import KeyedLocks, utcnow_iso
+
+LOG = logging.getLogger(__name__)
+
+RPC_API_VERSION = '1.0'
+
+
+def instance_event(name):
+    """Record ``name`` as an event of the instance's current action."""
+    def decorator(fn):
+        @functools.wraps(fn)
+        def wrapper(self, context, instance, **kwargs):
+            uuid = instance['uuid']
+            self.conductor.action_event_start(context, uuid, name, self.host)
+            try:
+                result = fn(self, context, instance, **kwargs)
+            except Exception:
+                self.conductor.action_event_finish(
+                    context, uuid, name, 'Error', traceback.format_exc())
+                raise
+            self.conductor.action_event_finish(context, uuid, name,
+                                               'Success')
+            return result
+        return wrapper
+    return decorator
+
+
+def serialized(fn):
+    """Run one operation at a time per instance."""
+    @functools.wraps(fn)
+    def wrapper(self, context, instance, **kwargs):
+        with self.instance_locks(instance['uuid']):
+            return fn(self, context, instance, **kwargs)
+    return wrapper
+
+
+class ComputeManager:
+    """Does what :class:`nova_core.compute.rpcapi.ComputeAPI` asks."""
+
+    target = messaging.Target(version=RPC_API_VERSION)
+
+    def __init__(self, conf, driver, conductor):
+        self.conf = conf
+        self.host = conf.host
+        self.driver = driver
+        self.conductor = conductor
+        self.instance_locks = KeyedLocks()
+
+    # --- resources -------------------------------------------------------
+
+    def resources(self):
+        """The driver's view of the host plus this node's reservations."""
+        res = dict(self.driver.get_available_resource())
+        res.update(
+            reserved_vcpus=self.conf.reserved_host_cpus,
+            reserved_memory_mb=self.conf.reserved_host_memory_mb,
+            reserved_disk_gb=math.ceil(self.conf.reserved_host_disk_mb /
+                                       1024),
+            cpu_allocation_ratio=self.conf.cpu_allocation_ratio,
+            ram_allocation_ratio=self.conf.ram_allocation_ratio,
+            disk_allocation_ratio=self.conf.disk_allocation_ratio)
+        return res
+
+    def update_available_resource(self, context):
+        self.conductor.compute_node_update(context, self.host,
+                                           self.resources())
+
+    # --- state changes through the conductor -----------------------------
+
+    def _update(self, context, instance, expected_task_state=(), **values):
+        return self.conductor.instance_update(
+            context, instance['uuid'], values,
+            expected_task_state=expected_task_state)
+
+    def _fail_action(self, context, instance, exc, **values):
+        """Record ``exc`` as a fault and settle the instance's states."""
+        LOG.error('Instance %s: %s failed: %s', instance['uuid'],
+                  instance.get('task_state'), exc)
+        message = (exc.format_message() if isinstance(
+            exc, exception.NovaCoreException) else str(exc)) or repr(exc)
+        self.conductor.instance_fault_create(
+            context, instance['uuid'], getattr(exc, 'code', 500), message,
+            traceback.format_exc(), self.host)
+        try:
+            self._update(context, instance, task_state=None,
+                         power_state=self.driver.instance_power_state(
+                             instance), **values)
+        except (exception.InstanceNotFound,
+                exception.InstanceTaskStateConflict):
+            pass
+
+    # --- building and deleting -------------------------------------------
+
+    @serialized
+    @instance_event('compute_build_and_run_instance')
+    def build_and_run_instance(self, context, instance, image_meta,
+                               admin_password=None):
+        try:
+            instance = self._update(
+                context, instance, task_state=task_states.SPAWNING,
+                expected_task_state=task_states.SCHEDULING)
+        except (exception.InstanceNotFound,
+                exception.InstanceTaskStateConflict) as exc:
+            LOG.info('Not building instance %s: %s', instance['uuid'], exc)
+            return
+        try:
+            self.driver.spawn(context, instance, image_meta,
+                              admin_password=admin_password)
+        except Exception as exc:
+            self._build_failed(context, instance, exc)
+            raise
+        try:
+            self._update(context, instance, vm_state=vm_states.ACTIVE,
+                         task_state=None, power_state=power_state.RUNNING,
+                         launched_at=utcnow_iso(),
+                         expected_task_state=task_states.SPAWNING)
+        except (exception.InstanceNotFound,
+                exception.InstanceTaskStateConflict):
+            # Deleted while spawning: the delete, queued behind this build
+            # on the instance lock, removes the guest (or removed the row).
+            LOG.info('Instance %s was deleted while spawning',
+                     instance['uuid'])
+
+    def _build_failed(self, context, instance, exc):
+        LOG.exception('Build of instance %s failed', instance['uuid'])
+        try:
+            self.driver.destroy(context, instance)
+        except Exception:  # noqa: BLE001 - report the first error
+            LOG.exception('Cleaning up instance %s failed', instance['uuid'])
+        message = (exc.format_message() if isinstance(
+            exc, exception.NovaCoreException) else
+            'Build of instance %s aborted: %s' % (instance['uuid'], exc))
+        try:
+            self.conductor.instance_build_failed(
+                context, instance['uuid'], message, traceback.format_exc(),
+                self.host)
+        except exception.InstanceNotFound:
+            pass
+
+    @serialized
+    @instance_event('compute_terminate_instance')
+    def terminate_instance(self, context, instance):
+        self.driver.destroy(context, instance)
+        try:
+            self.conductor.instance_destroy(context, instance['uuid'])
+        except exception.InstanceNotFound:
+            LOG.info('Instance %s was already deleted', instance['uuid'])
+
+    # --- power operations ------------------------------------------------
+
+    def _power_action(self, context, instance, work, expected, **values):
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - any failure is a fault
+            self._fail_action(context, instance, exc)
+            raise
+        try:
+            self._update(context, instance, task_state=None,
+                         power_state=self.driver.instance_power_state(
+                             instance),
+                         expected_task_state=expected, **values)
+        except (exception.InstanceNotFound,
+                exception.InstanceTaskStateConflict) as exc:
+            LOG.info('Instance %s changed meanwhile: %s', instance['uuid'],
+                     exc)
+
+    @serialized
+    @instance_event('compute_reboot_instance')
+    def reboot_instance(self, context, instance, reboot_type):
+        expected = ((task_states.REBOOTING_HARD,) if reboot_type == 'HARD'
+                    else (task_states.REBOOTING,))
+        self._power_action(
+            context, instance,
+            lambda: self.driver.reboot(context, instance, reboot_type),
+            expected, vm_state=vm_states.ACTIVE)
+
+    @serialized
+    @instance_event('compute_stop_instance')
+    def stop_instance(self, context, instance, clean_shutdown=True):
+        timeout = (self.conf.compute.graceful_shutdown_timeout
+                   if clean_shutdown else 0)
+        self._power_action(
+            context, instance,
+            lambda: self.driver.power_off(instance, timeout=timeout,
+                                          retry_interval=1),
+            task_states.POWERING_OFF, vm_state=vm_states.STOPPED)
+
+    @serialized
+    @instance_event('compute_start_instance')
+    def start_instance(self, context, instance):
+        self._power_action(
+            context, instance,
+            lambda: self.driver.power_on(context, instance),
+            task_states.POWERING_ON, vm_state=vm_states.ACTIVE)
+
+    @serialized
+    @instance_event('compute_pause_instance')
+    def pause_instance(self, context, instance):
+        self._power_action(context, instance,
+                           lambda: self.driver.pause(instance),
+                           task_states.PAUSING, vm_state=vm_states.PAUSED)
+
+    @serialized
+    @instance_event('compute_unpause_instance')
+    def unpause_instance(self, context, instance):
+        self._power_action(context, instance,
+                           lambda: self.driver.unpause(instance),
+                           task_states.UNPAUSING, vm_state=vm_states.ACTIVE)
+
+    @serialized
+    @instance_event('compute_suspend_instance')
+    def suspend_instance(self, context, instance):
+        self._power_action(context, instance,
+                           lambda: self.driver.suspend(context, instance),
+                           task_states.SUSPENDING,
+                           vm_state=vm_states.SUSPENDED)
+
+    @serialized
+    @instance_event('compute_resume_instance')
+    def resume_instance(self, context, instance):
+        self._power_action(context, instance,
+                           lambda: self.driver.resume(context, instance),
+                           task_states.RESUMING, vm_state=vm_states.ACTIVE)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.VirtDriverError)
+    def get_console_output(self, context, instance, tail_length=None):
+        output = self.driver.get_console_output(context, instance)
+        if tail_length is not None:
+            lines = output.splitlines()
+            output = '\n'.join(lines[-tail_length:] if tail_length else [])
+        return output
+
+    # --- the hypervisor's own news ----------------------------------------
+
+    def handle_lifecycle_event(self, context, event):
+        """A guest changed power state behind our back: record it.
+
+        A guest that stopped while its instance was active with no task
+        in flight is recorded as stopped, as Nova's power-state sync does.
+        """
+        values = {'power_state': event.power_state}
+        try:
+            instance = self.conductor.instance_update(
+                context, event.instance_uuid, values,
+                expected_task_state=None)
+        except (exception.InstanceNotFound,
+                exception.InstanceTaskStateConflict):
+            return  # a task is under way; it records the state itself
+        if (instance['vm_state'] == vm_states.ACTIVE and
+                event.power_state in (power_state.SHUTDOWN,
+                                      power_state.CRASHED)):
+            try:
+                self.conductor.instance_update(
+                    context, event.instance_uuid,
+                    {'vm_state': vm_states.STOPPED},
+                    expected_task_state=None)
+            except (exception.InstanceNotFound,
+                    exception.InstanceTaskStateConflict):
+                pass

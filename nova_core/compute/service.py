@@ -1,0 +1,71 @@
+"""Assemble a compute service: driver, reconciliation, heartbeats.
+
+Nothing here reaches the database: registration, heartbeats and resource
+reports travel to a conductor.
+"""
+import logging
+import time
+
+import oslo_messaging as messaging
+
+from nova_core import context as nova_context
+from nova_core import service
+from nova_core.compute import manager as compute_manager
+from nova_core.compute import reconcile, rpcapi
+from nova_core.conductor import rpcapi as conductor_rpcapi
+from nova_core.virt import loader
+
+LOG = logging.getLogger(__name__)
+BINARY = 'nova-compute'
+
+
+def _image_service(conf):
+    """The HTTP image client, where the image package provides one."""
+    try:
+        from nova_core.image import client
+    except ImportError:
+        return None
+    return client.ImageClient(conf)
+
+
+def wait_for_conductor(conductor, ctxt, conf, attempts=None):
+    """Block until a conductor answers, as Nova's compute does at start."""
+    tried = 0
+    while True:
+        try:
+            return conductor.service_register(
+                ctxt, conf.host, BINARY, rpcapi.TOPIC,
+                conf.default_availability_zone)
+        except messaging.MessagingTimeout:
+            tried += 1
+            if attempts is not None and tried >= attempts:
+                raise
+            LOG.warning('No conductor answered yet; waiting for one')
+            time.sleep(1)
+
+
+def create_service(conf):
+    """A compute service ready to ``start()``.
+
+    :raises: DriverLoadError when the configured driver cannot be loaded.
+    """
+    ctxt = nova_context.get_admin_context()
+    conductor = conductor_rpcapi.ConductorAPI(conf)
+    driver = loader.load_compute_driver(conf, _image_service(conf))
+    manager = compute_manager.ComputeManager(conf, driver, conductor)
+    driver.register_event_listener(
+        lambda event: manager.handle_lifecycle_event(ctxt, event))
+
+    driver.init_host(conf.host)
+
+    def register():
+        wait_for_conductor(conductor, ctxt, conf)
+        manager.update_available_resource(ctxt)
+
+    return service.Service(
+        conf, BINARY, rpcapi.TOPIC, manager, register=register,
+        heartbeat=lambda: conductor.service_heartbeat(ctxt, conf.host,
+                                                      BINARY),
+        tasks=[(conf.compute.resource_report_interval,
+                lambda: manager.update_available_resource(ctxt))],
+        on_start=lambda: reconcile.reconcile_host(manager, ctxt))

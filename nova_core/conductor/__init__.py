@@ -1,0 +1,1 @@
+"""The conductor: the database's only door for compute nodes, and builder."""

@@ -1,0 +1,113 @@
+"""The conductor's RPC endpoint: database work for compute nodes, building."""
+import datetime
+import logging
+
+import oslo_messaging as messaging
+
+from nova_core import exception
+from nova_core.compute import rpcapi as compute_rpcapi
+from nova_core.compute import vm_states
+from nova_core.conductor import build
+from nova_core.db import actions as db_actions
+from nova_core.db import instances as db_instances
+from nova_core.db import services as db_services
+from nova_core.db.models import utcnow
+
+LOG = logging.getLogger(__name__)
+
+RPC_API_VERSION = '1.0'
+
+
+class ConductorManager:
+    """Does what :class:`nova_core.conductor.rpcapi.ConductorAPI` asks."""
+
+    target = messaging.Target(version=RPC_API_VERSION)
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
+
+    # --- services and compute nodes ------------------------------------
+
+    def service_register(self, context, host, binary, topic,
+                         availability_zone=None):
+        return db_services.register(host, binary, topic, availability_zone)
+
+    @messaging.expected_exceptions(exception.ServiceNotFound)
+    def service_heartbeat(self, context, host, binary):
+        db_services.heartbeat(host, binary)
+
+    def compute_node_update(self, context, host, resources):
+        return db_services.node_update(host, resources)
+
+    # --- instances -------------------------------------------------------
+
+    def instance_get_all_by_host(self, context, host):
+        return db_instances.get_all({'host': host}, sort_keys=('id',),
+                                    sort_dirs=('asc',))
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceTaskStateConflict)
+    def instance_update(self, context, instance_uuid, values,
+                        expected_task_state=()):
+        for key in ('launched_at', 'terminated_at'):
+            if isinstance(values.get(key), str):
+                values[key] = datetime.datetime.fromisoformat(values[key])
+        return db_instances.update(instance_uuid, values,
+                                   expected_task_state=expected_task_state)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound)
+    def instance_destroy(self, context, instance_uuid):
+        return db_instances.destroy(instance_uuid)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound)
+    def instance_build_failed(self, context, instance_uuid, message, details,
+                              host):
+        """Give back the claim, record the fault, put the instance in ERROR."""
+        db_instances.fault_create(instance_uuid, 500, message, details, host)
+        return db_instances.release_claim(instance_uuid, {
+            'vm_state': vm_states.ERROR, 'task_state': None})
+
+    def instance_fault_create(self, context, instance_uuid, code, message,
+                              details, host):
+        db_instances.fault_create(instance_uuid, code, message, details, host)
+
+    def action_event_start(self, context, instance_uuid, event, host):
+        db_actions.event_start(instance_uuid, context.request_id, event, host)
+
+    def action_event_finish(self, context, instance_uuid, event, result,
+                            traceback=None):
+        db_actions.event_finish(instance_uuid, context.request_id, event,
+                                result, traceback)
+
+    # --- building --------------------------------------------------------
+
+    def build_instances(self, context, instances, image_meta, request_spec):
+        for instance in instances:
+            build.schedule_and_build(context, self.conf, self.compute_rpcapi,
+                                     instance, image_meta, request_spec)
+
+    # --- periodic checks -------------------------------------------------
+
+    def fail_stuck_builds(self, context):
+        """Put in ERROR the builds older than ``instance_build_timeout``."""
+        timeout = self.conf.instance_build_timeout
+        if not timeout:
+            return 0
+        cutoff = utcnow() - datetime.timedelta(seconds=timeout)
+        failed = 0
+        for instance in db_instances.stuck_builds(cutoff):
+            try:
+                db_instances.update(instance['uuid'], {
+                    'vm_state': vm_states.ERROR, 'task_state': None},
+                    expected_task_state=instance['task_state'])
+            except (exception.InstanceNotFound,
+                    exception.InstanceTaskStateConflict):
+                continue  # it moved on meanwhile
+            db_instances.fault_create(
+                instance['uuid'], 500, 'Build of instance %s timed out after '
+                '%d seconds.' % (instance['uuid'], timeout),
+                host=instance['host'])
+            LOG.warning('Build of instance %s timed out', instance['uuid'])
+            failed += 1
+        return failed

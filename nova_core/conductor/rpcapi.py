@@ -1,0 +1,82 @@
+"""Client side of the conductor RPC API: what other services import.
+
+Every conductor listens on one topic (``[conductor] topic``), so calls are
+spread over however many conductors run. Versions:
+
+* 1.0 - Initial version.
+"""
+import oslo_messaging as messaging
+
+from nova_core import rpc
+
+RPC_API_VERSION = '1.0'
+
+
+class ConductorAPI:
+    """Calls a conductor; compute nodes reach the database only this way."""
+
+    def __init__(self, conf):
+        target = messaging.Target(topic=conf.conductor.topic,
+                                  version=RPC_API_VERSION)
+        self.client = rpc.get_client(target, version_cap=RPC_API_VERSION)
+
+    # --- services and compute nodes ------------------------------------
+
+    def service_register(self, ctxt, host, binary, topic,
+                         availability_zone=None):
+        return self.client.call(ctxt, 'service_register', host=host,
+                                binary=binary, topic=topic,
+                                availability_zone=availability_zone)
+
+    def service_heartbeat(self, ctxt, host, binary):
+        return self.client.call(ctxt, 'service_heartbeat', host=host,
+                                binary=binary)
+
+    def compute_node_update(self, ctxt, host, resources):
+        return self.client.call(ctxt, 'compute_node_update', host=host,
+                                resources=resources)
+
+    # --- instances -------------------------------------------------------
+
+    def instance_get_all_by_host(self, ctxt, host):
+        return self.client.call(ctxt, 'instance_get_all_by_host', host=host)
+
+    def instance_update(self, ctxt, instance_uuid, values,
+                        expected_task_state=()):
+        kwargs = {'instance_uuid': instance_uuid, 'values': values}
+        if expected_task_state != ():
+            kwargs['expected_task_state'] = expected_task_state
+        return self.client.call(ctxt, 'instance_update', **kwargs)
+
+    def instance_destroy(self, ctxt, instance_uuid):
+        return self.client.call(ctxt, 'instance_destroy',
+                                instance_uuid=instance_uuid)
+
+    def instance_build_failed(self, ctxt, instance_uuid, message, details,
+                              host):
+        return self.client.call(ctxt, 'instance_build_failed',
+                                instance_uuid=instance_uuid, message=message,
+                                details=details, host=host)
+
+    def instance_fault_create(self, ctxt, instance_uuid, code, message,
+                              details, host):
+        return self.client.call(ctxt, 'instance_fault_create',
+                                instance_uuid=instance_uuid, code=code,
+                                message=message, details=details, host=host)
+
+    def action_event_start(self, ctxt, instance_uuid, event, host):
+        return self.client.call(ctxt, 'action_event_start',
+                                instance_uuid=instance_uuid, event=event,
+                                host=host)
+
+    def action_event_finish(self, ctxt, instance_uuid, event, result,
+                            traceback=None):
+        return self.client.call(ctxt, 'action_event_finish',
+                                instance_uuid=instance_uuid, event=event,
+                                result=result, traceback=traceback)
+
+    # --- building --------------------------------------------------------
+
+    def build_instances(self, ctxt, instances, image_meta, request_spec):
+        self.client.cast(ctxt, 'build_instances', instances=instances,
+                         image_meta=image_meta, request_spec=request_spec)

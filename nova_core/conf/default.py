@@ -1,0 +1,84 @@
+"""Options of the ``[DEFAULT]`` group that every nova-core service reads."""
+import socket
+
+from oslo_config import cfg
+
+service_opts = [
+    cfg.HostAddressOpt(
+        'host', default=socket.gethostname(), sample_default='<current_hostname>',
+        help='Name of this node. Compute services listen on the RPC topic '
+             '"compute.<host>" and the scheduler places instances by this '
+             'name, so it must be unique among compute nodes.'),
+    cfg.StrOpt(
+        'state_path', default='/var/lib/nova-core',
+        help='Top-level directory for the state nova-core keeps on disk: the '
+             'embedded SQLite database and instance files.'),
+    cfg.IntOpt(
+        'report_interval', default=10, min=1,
+        help='Seconds between two heartbeats of a service to the database '
+             '(through the conductor on compute nodes).'),
+    cfg.IntOpt(
+        'service_down_time', default=60, min=1,
+        help='Seconds since its last heartbeat after which a service counts '
+             'as down. Must be greater than report_interval.'),
+    cfg.StrOpt(
+        'default_availability_zone', default='nova',
+        help='Availability zone of compute services that have no other.'),
+    cfg.StrOpt(
+        'instance_name_template', default='instance-%08x',
+        help='Template for the hypervisor name of an instance, filled with '
+             'the instance\'s database id.'),
+]
+
+compute_opts = [
+    cfg.StrOpt(
+        'compute_driver', default='fake',
+        help='Hypervisor driver of this compute node, by its entry point '
+             'name in the "nova_core.virt_drivers" namespace (installed: '
+             '"fake", "libvirt").'),
+    cfg.StrOpt(
+        'instances_path', default='$state_path/instances',
+        help='Where compute nodes keep instance files.'),
+    cfg.BoolOpt(
+        'resume_guests_state_on_host_boot', default=False,
+        help='Whether to start guests that were running before the compute '
+             'host rebooted.'),
+]
+
+allocation_opts = [
+    cfg.FloatOpt(
+        'cpu_allocation_ratio', default=4.0, min=0.0,
+        help='Virtual CPUs the scheduler may place per physical CPU.'),
+    cfg.FloatOpt(
+        'ram_allocation_ratio', default=1.0, min=0.0,
+        help='Virtual RAM the scheduler may place per MiB of physical RAM.'),
+    cfg.FloatOpt(
+        'disk_allocation_ratio', default=1.0, min=0.0,
+        help='Virtual disk the scheduler may place per GiB of local disk.'),
+    cfg.IntOpt(
+        'reserved_host_memory_mb', default=512, min=0,
+        help='Memory in MiB kept back for the host itself.'),
+    cfg.IntOpt(
+        'reserved_host_disk_mb', default=0, min=0,
+        help='Disk in MiB kept back for the host itself.'),
+    cfg.IntOpt(
+        'reserved_host_cpus', default=0, min=0,
+        help='Physical CPUs kept back for the host itself.'),
+]
+
+build_opts = [
+    cfg.IntOpt(
+        'instance_build_timeout', default=900, min=0,
+        help='Seconds after which an instance still building is put in '
+             'ERROR by the conductor. 0 disables the check.'),
+]
+
+ALL_OPTS = (service_opts + compute_opts + allocation_opts + build_opts)
+
+
+def register_opts(conf):
+    conf.register_opts(ALL_OPTS)
+
+
+def list_opts():
+    return {'DEFAULT': ALL_OPTS}

@@ -1,0 +1,1 @@
+"""The database layer. Only the API and conductor services import it."""

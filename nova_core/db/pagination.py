@@ -1,0 +1,39 @@
+"""Keyset pagination: the rows after a marker row in a given sort order."""
+import sqlalchemy as sa
+
+
+def paginate(query, model, sort_keys, sort_dirs, marker=None, limit=None):
+    """Order ``query`` by ``sort_keys`` and return the page after ``marker``.
+
+    ``sort_keys`` must end with a unique key (e.g. ``id``) so that the order
+    is total; ``marker`` is the model row the previous page ended with.
+    """
+    columns = [getattr(model, key) for key in sort_keys]
+    query = query.order_by(*[
+        col.desc() if direction == 'desc' else col.asc()
+        for col, direction in zip(columns, sort_dirs)])
+    if marker is not None:
+        # (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ... with > for asc and
+        # < for desc; NULLs sort first in asc as SQLite and MySQL do.
+        branches = []
+        for i, (col, direction) in enumerate(zip(columns, sort_dirs)):
+            value = getattr(marker, sort_keys[i])
+            equal_before = [_equal(c, getattr(marker, k))
+                            for c, k in zip(columns[:i], sort_keys[:i])]
+            branches.append(sa.and_(*equal_before,
+                                    _after(col, value, direction)))
+        query = query.where(sa.or_(*branches))
+    if limit is not None:
+        query = query.limit(limit)
+    return query
+
+
+def _equal(col, value):
+    return col.is_(None) if value is None else col == value
+
+
+def _after(col, value, direction):
+    if direction == 'desc':
+        return sa.false() if value is None else sa.or_(col < value,
+                                                        col.is_(None))
+    return col.is_not(None) if value is None else col > value

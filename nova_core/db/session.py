@@ -1,0 +1,112 @@
+"""Engine and transactions for the database named by ``[database] connection``.
+
+One engine per process, made on first use. SQLite (the all-in-one default)
+runs in WAL mode with a busy timeout so that the API and conductor threads
+can write side by side.
+"""
+import contextlib
+import threading
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+
+from nova_core import exception
+from nova_core.conf import CONF
+
+_LOCK = threading.Lock()
+_ENGINE = None
+_SESSIONMAKER = None
+_FORBIDDEN = False
+
+
+def forbid():
+    """Make every later use of the database raise (compute processes)."""
+    global _FORBIDDEN
+    _FORBIDDEN = True
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    # pysqlite's own transaction handling defers BEGIN in ways that break
+    # isolation; switch it off and begin transactions in _sqlite_begin.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA synchronous=NORMAL')
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.close()
+
+
+def create_engine(url):
+    url = sa.engine.make_url(url)
+    kwargs = {'echo': CONF.database.connection_debug, 'future': True}
+    if url.get_backend_name() == 'sqlite':
+        kwargs['connect_args'] = {'check_same_thread': False, 'timeout': 30}
+    else:
+        kwargs.update(pool_size=CONF.database.max_pool_size,
+                      max_overflow=CONF.database.max_overflow,
+                      pool_timeout=CONF.database.pool_timeout,
+                      pool_recycle=CONF.database.connection_recycle_time,
+                      pool_pre_ping=True)
+    engine = sa.create_engine(url, **kwargs)
+    if url.get_backend_name() == 'sqlite':
+        event.listen(engine, 'connect', _sqlite_pragmas)
+        event.listen(engine, 'begin', _sqlite_begin)
+    return engine
+
+
+def _sqlite_begin(conn):
+    """Writers take SQLite's write lock up front; readers share the WAL.
+
+    A deferred transaction that reads and then writes fails at once with
+    "database is locked" when another writer committed in between; taking
+    the lock at BEGIN makes writers queue (up to the busy timeout) instead.
+    """
+    writer = conn.get_execution_options().get('nova_writer', False)
+    conn.exec_driver_sql('BEGIN IMMEDIATE' if writer else 'BEGIN')
+
+
+def get_engine():
+    global _ENGINE, _SESSIONMAKER
+    if _FORBIDDEN:
+        raise exception.DBAccessForbidden(what='database engine requested')
+    if _ENGINE is None:
+        with _LOCK:
+            if _ENGINE is None:
+                if not CONF.database.connection:
+                    raise exception.ConfigInvalid(
+                        reason='[database] connection is not set')
+                _ENGINE = create_engine(CONF.database.connection)
+                _SESSIONMAKER = {
+                    writer: orm.sessionmaker(
+                        bind=_ENGINE.execution_options(nova_writer=writer),
+                        expire_on_commit=False)
+                    for writer in (True, False)}
+    return _ENGINE
+
+
+def dispose():
+    """Drop the engine (tests, and processes that fork)."""
+    global _ENGINE, _SESSIONMAKER
+    with _LOCK:
+        if _ENGINE is not None:
+            _ENGINE.dispose()
+        _ENGINE = _SESSIONMAKER = None
+
+
+def reader():
+    return transaction(writer=False)
+
+
+@contextlib.contextmanager
+def transaction(writer=True):
+    """A session in one transaction: committed on success, else rolled back.
+
+    Pass ``writer=False`` for transactions that only read.
+    """
+    get_engine()
+    session = _SESSIONMAKER[writer]()
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()

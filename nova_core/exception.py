@@ -1,0 +1,184 @@
+"""nova-core's errors.
+
+Every error a caller may act on derives from :class:`NovaCoreException`,
+which carries a message format and the HTTP status the API answers with::
+
+    NovaCoreException (500)
+    ├── Invalid (400)
+    │   ├── ValidationError, InvalidMicroversion, InvalidSortKey, ...
+    ├── NotAuthenticated (401)
+    ├── Forbidden (403)
+    ├── NotFound (404)
+    │   ├── InstanceNotFound, FlavorNotFound, ImageNotFound, ...
+    ├── Conflict (409)
+    │   ├── InstanceInvalidState, InstanceTaskStateConflict, ...
+    ├── NoValidHost (500, carried to the user as the instance's fault)
+    ├── DriverLoadError, VirtDriverError (500)
+    └── DBAccessForbidden (raised inside compute processes)
+
+They cross RPC as themselves: ``nova_core.exception`` is in the
+``allowed_remote_exmods`` of every transport (see :mod:`nova_core.rpc`).
+"""
+
+
+class NovaCoreException(Exception):
+    """Base error: ``msg_fmt`` is filled with the keyword arguments."""
+
+    msg_fmt = 'An unknown error occurred.'
+    code = 500
+    safe = False  # whether the message may be shown to API users on 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = str(message)
+        super().__init__(self.message)
+
+    def format_message(self):
+        return self.message
+
+
+class Invalid(NovaCoreException):
+    msg_fmt = 'Bad request: %(reason)s'
+    code = 400
+
+
+class ValidationError(Invalid):
+    msg_fmt = '%(detail)s'
+
+
+class InvalidMicroversion(Invalid):
+    msg_fmt = 'Invalid API version request: %(version)s.'
+
+
+class MicroversionNotAcceptable(NovaCoreException):
+    msg_fmt = ('Version %(version)s is not supported by the API. Minimum is '
+               '%(min_version)s and maximum is %(max_version)s.')
+    code = 406
+
+
+class NotAuthenticated(NovaCoreException):
+    msg_fmt = 'Authentication required.'
+    code = 401
+
+
+class Forbidden(NovaCoreException):
+    msg_fmt = 'Policy doesn\'t allow %(action)s to be performed.'
+    code = 403
+
+
+class NotFound(NovaCoreException):
+    msg_fmt = 'Resource could not be found.'
+    code = 404
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class Conflict(NovaCoreException):
+    msg_fmt = 'Conflict: %(reason)s'
+    code = 409
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ('Cannot \'%(action)s\' instance %(instance_uuid)s while it is '
+               'in %(attr)s %(state)s')
+
+
+class InstanceTaskStateConflict(Conflict):
+    msg_fmt = ('Instance %(instance_uuid)s is busy: its task_state changed '
+               'to %(actual)s while %(action)s expected %(expected)s.')
+
+
+class ImageNotActive(Invalid):
+    msg_fmt = 'Image %(image_id)s is not active.'
+
+
+class FlavorMemoryTooSmall(Invalid):
+    msg_fmt = 'Flavor\'s memory is too small for requested image.'
+
+
+class FlavorDiskTooSmall(Invalid):
+    msg_fmt = 'Flavor\'s disk is too small for requested image.'
+
+
+class UnsupportedMediaType(Invalid):
+    msg_fmt = 'Unsupported Content-Type %(content_type)s: send %(expected)s.'
+    code = 415
+
+
+class ImageTooLarge(NovaCoreException):
+    msg_fmt = 'Image exceeds the storage quota: the cap is %(cap)d bytes.'
+    code = 413
+
+
+class NoValidHost(NovaCoreException):
+    msg_fmt = 'No valid host was found. %(reason)s'
+    safe = True
+
+
+class DriverLoadError(NovaCoreException):
+    msg_fmt = ('Compute driver "%(driver)s" could not be loaded: %(reason)s. '
+               'Installed drivers: %(installed)s.')
+
+
+class VirtDriverError(NovaCoreException):
+    """A hypervisor operation failed; drivers raise this or a subclass."""
+    msg_fmt = 'Hypervisor error: %(reason)s'
+
+
+class InstanceNotRunning(VirtDriverError):
+    msg_fmt = 'Instance %(instance_id)s is not running.'
+
+
+class InstanceExists(VirtDriverError):
+    msg_fmt = 'Instance %(name)s already exists on the hypervisor.'
+
+
+class DBAccessForbidden(NovaCoreException):
+    msg_fmt = ('No database access from a compute process: %(what)s. '
+               'Compute nodes reach the database only through the conductor.')
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class ConfigInvalid(NovaCoreException):
+    msg_fmt = 'Invalid configuration: %(reason)s'
+
+
+# --- image data and the libvirt driver (appended by the libvirt driver) ----
+
+class ImageServiceError(NovaCoreException):
+    msg_fmt = 'Image service error for image %(image_id)s: %(reason)s'
+
+
+class ImageChecksumMismatch(ImageServiceError):
+    msg_fmt = ('Image %(image_id)s data is corrupt: checksum %(actual)s, '
+               'expected %(expected)s.')
+
+
+class ImageUnacceptable(Invalid):
+    msg_fmt = 'Image %(image_id)s is unacceptable: %(reason)s'
+
+
+class HypervisorUnavailable(VirtDriverError):
+    msg_fmt = 'Hypervisor at %(uri)s is unreachable: %(reason)s'

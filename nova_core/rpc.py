@@ -1,0 +1,74 @@
+"""RPC plumbing shared by every service: one transport, typed errors, contexts.
+
+Clients and servers are made here so that every one of them has the same
+serializer (contexts travel as dicts, datetimes as ISO strings) and lets
+``nova_core.exception`` errors cross the wire as themselves.
+"""
+import oslo_messaging as messaging
+from oslo_serialization import jsonutils
+
+from nova_core import context as nova_context
+
+ALLOWED_EXMODS = ['nova_core.exception']
+
+_TRANSPORT = None
+
+
+def register_opts(conf):
+    """Register oslo.messaging's ``[DEFAULT]`` options (``transport_url``)
+    before the transport exists, so that defaults can be set on them."""
+    from oslo_messaging import opts
+    for group, group_opts in opts.list_opts():
+        if group in (None, 'DEFAULT'):
+            conf.register_opts(group_opts)
+
+
+def init(conf):
+    """Create the process's transport from ``[DEFAULT] transport_url``."""
+    global _TRANSPORT
+    if _TRANSPORT is None:
+        _TRANSPORT = messaging.get_rpc_transport(
+            conf, allowed_remote_exmods=ALLOWED_EXMODS)
+    return _TRANSPORT
+
+
+def cleanup():
+    global _TRANSPORT
+    if _TRANSPORT is not None:
+        _TRANSPORT.cleanup()
+        _TRANSPORT = None
+
+
+def get_transport():
+    if _TRANSPORT is None:
+        raise RuntimeError('nova_core.rpc.init() was not called')
+    return _TRANSPORT
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Contexts as dicts; entities as JSON primitives."""
+
+    def serialize_entity(self, ctxt, entity):
+        return jsonutils.to_primitive(entity, convert_instances=True)
+
+    def deserialize_entity(self, ctxt, entity):
+        return entity
+
+    def serialize_context(self, ctxt):
+        return ctxt.to_dict()
+
+    def deserialize_context(self, ctxt):
+        return nova_context.RequestContext.from_dict(ctxt)
+
+
+def get_client(target, version_cap=None):
+    return messaging.get_rpc_client(
+        get_transport(), target, version_cap=version_cap,
+        serializer=RequestContextSerializer())
+
+
+def get_server(target, endpoints):
+    return messaging.get_rpc_server(
+        get_transport(), target, endpoints,
+        serializer=RequestContextSerializer(),
+        access_policy=messaging.DefaultRPCAccessPolicy)

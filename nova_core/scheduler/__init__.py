@@ -1,0 +1,1 @@
+"""Host selection, run inside conductors: filters, then weighers."""

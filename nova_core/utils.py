@@ -1,0 +1,39 @@
+"""Small helpers shared by several services."""
+import datetime
+import threading
+import weakref
+
+
+def utcnow_iso():
+    """Now in UTC, naive, as an ISO string (how times cross RPC)."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(
+        tzinfo=None).isoformat()
+
+
+class KeyedLocks:
+    """One lock per key (e.g. per instance), dropped when nobody holds it."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._locks = weakref.WeakValueDictionary()
+
+    def __call__(self, key):
+        with self._guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = self._locks[key] = _Lock()
+            return lock
+
+
+class _Lock:
+    """A lock that can be weakly referenced (``threading.Lock`` cannot)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()

@@ -1,0 +1,1 @@
+"""The hypervisor driver interface and its loader."""

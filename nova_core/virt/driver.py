@@ -1,0 +1,207 @@
+"""The interface every hypervisor driver implements.
+
+Drivers receive instances and images as plain dictionaries, exactly as they
+cross RPC; a driver never sees the database. The fields it may rely on:
+
+``instance``
+    ``uuid``, ``name`` (hypervisor name, e.g. ``instance-0000002a``),
+    ``display_name``, ``host``, ``vcpus``, ``memory_mb``, ``root_gb``,
+    ``ephemeral_gb``, ``swap``, ``image_ref``, ``flavor`` (a dict of the
+    flavor: ``flavorid``, ``name``, ``vcpus``, ``memory_mb``, ``root_gb``,
+    ``ephemeral_gb``, ``swap``, ``extra_specs``), ``key_data``,
+    ``user_data``, ``metadata``, ``vm_state``, ``task_state``,
+    ``power_state``.
+
+``image_meta``
+    ``id``, ``name``, ``disk_format``, ``container_format``, ``size``,
+    ``checksum`` (md5 hex), ``min_ram``, ``min_disk`` and ``properties``
+    (e.g. ``kernel_id``, ``ramdisk_id``, ``os_command_line``).
+"""
+import abc
+import collections
+
+from nova_core import exception
+from nova_core.compute import power_state
+
+#: What :meth:`ComputeDriver.get_info` returns.
+InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
+
+#: A power-state change seen by the hypervisor, passed to event listeners.
+LifecycleEvent = collections.namedtuple(
+    'LifecycleEvent', ['instance_uuid', 'power_state'])
+
+
+class ComputeDriver(abc.ABC):
+    """Base class of hypervisor drivers.
+
+    A driver is constructed with the global configuration object and an
+    :class:`ImageService` that downloads image data without database access,
+    then ``init_host`` is called once before any other method.
+    """
+
+    #: Static facts the compute manager may ask about.
+    capabilities = {
+        'supports_pause': True,
+        'supports_suspend': True,
+        'supports_snapshot': True,
+    }
+
+    def __init__(self, conf, image_service=None):
+        self.conf = conf
+        self.image_service = image_service
+        self._event_listener = None
+
+    # --- life of the driver -------------------------------------------------
+
+    @abc.abstractmethod
+    def init_host(self, host):
+        """Connect to the hypervisor and prepare this host.
+
+        :raises: VirtDriverError if the hypervisor cannot be reached.
+        """
+
+    def cleanup_host(self, host):
+        """Release what ``init_host`` acquired; called at service stop."""
+
+    def register_event_listener(self, callback):
+        """Ask to be told of guests' power-state changes.
+
+        ``callback`` takes a :class:`LifecycleEvent`; drivers that can watch
+        the hypervisor call it from any thread.
+        """
+        self._event_listener = callback
+
+    def emit_event(self, event):
+        if self._event_listener is not None:
+            self._event_listener(event)
+
+    # --- the host -----------------------------------------------------------
+
+    @abc.abstractmethod
+    def get_available_resource(self):
+        """Describe this host's resources.
+
+        :returns: a dict with ``vcpus``, ``memory_mb``, ``local_gb`` (totals),
+            ``vcpus_used``, ``memory_mb_used``, ``local_gb_used`` (as the
+            hypervisor sees them), ``hypervisor_type``,
+            ``hypervisor_version`` (int), ``hypervisor_hostname`` and
+            ``cpu_info`` (a JSON string).
+        :raises: VirtDriverError if the hypervisor cannot be asked.
+        """
+
+    @abc.abstractmethod
+    def list_instances(self):
+        """The uuids of the guests this hypervisor knows of.
+
+        :raises: VirtDriverError if the hypervisor cannot be asked.
+        """
+
+    # --- one guest ----------------------------------------------------------
+
+    @abc.abstractmethod
+    def get_info(self, instance):
+        """The guest's current state as an :class:`InstanceInfo`.
+
+        :raises: InstanceNotFound if the hypervisor has no such guest.
+        """
+
+    @abc.abstractmethod
+    def spawn(self, context, instance, image_meta, admin_password=None):
+        """Create and start a guest for ``instance`` from ``image_meta``.
+
+        On failure nothing of the guest is left behind.
+
+        :raises: VirtDriverError (or a subclass) when the guest cannot be made;
+            InstanceExists if a guest of that name exists already.
+        """
+
+    @abc.abstractmethod
+    def destroy(self, context, instance, destroy_disks=True):
+        """Stop the guest at once and remove it and, if asked, its files.
+
+        Destroying a guest that does not exist succeeds (idempotent).
+
+        :raises: VirtDriverError if the hypervisor refuses.
+        """
+
+    @abc.abstractmethod
+    def reboot(self, context, instance, reboot_type):
+        """Reboot the guest; ``reboot_type`` is ``'SOFT'`` or ``'HARD'``.
+
+        A soft reboot that the guest ignores falls back to a hard one.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        """Power the guest off, cleanly within ``timeout`` seconds if > 0.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def power_on(self, context, instance):
+        """Power the guest on.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+
+    def pause(self, instance):
+        """Pause the guest in memory.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        """Unpause a paused guest.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def resume(self, context, instance):
+        """Resume a suspended guest.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def snapshot(self, context, instance, image_id, upload):
+        """Snapshot the guest's root disk into image ``image_id``.
+
+        ``upload(fileobj, disk_format)`` sends the data to the image
+        registry.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def resume_state_on_host_boot(self, context, instance):
+        """Bring back a guest that should run but vanished with a host reboot.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        self.power_on(context, instance)
+
+    @abc.abstractmethod
+    def get_console_output(self, context, instance):
+        """The guest's serial console log so far, as text.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+
+    def instance_power_state(self, instance):
+        """The guest's power state, NOSTATE if the hypervisor lacks it."""
+        try:
+            return self.get_info(instance).state
+        except exception.InstanceNotFound:
+            return power_state.NOSTATE
