@@ -37,6 +37,7 @@ setup(
         'alembic>=1.12',
         'pymysql>=1.1',
         'psycopg2-binary>=2.9',
+        'requests>=2.28',
     ],
     extras_require={
         'libvirt': ['libvirt-python>=9.0'],

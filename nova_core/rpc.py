@@ -4,6 +4,8 @@ Clients and servers are made here so that every one of them has the same
 serializer (contexts travel as dicts, datetimes as ISO strings) and lets
 ``nova_core.exception`` errors cross the wire as themselves.
 """
+import datetime
+
 import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 
@@ -45,11 +47,29 @@ def get_transport():
     return _TRANSPORT
 
 
+def to_primitive(value):
+    """``value`` with datetimes as ISO strings, ready for JSON.
+
+    Entities here are dicts and lists of plain values and datetimes (rows),
+    so this walk is all they need; oslo's generic ``to_primitive`` costs
+    several times more on every message.
+    """
+    if isinstance(value, dict):
+        return {k: to_primitive(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_primitive(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return jsonutils.to_primitive(value, convert_instances=True)
+
+
 class RequestContextSerializer(messaging.Serializer):
     """Contexts as dicts; entities as JSON primitives."""
 
     def serialize_entity(self, ctxt, entity):
-        return jsonutils.to_primitive(entity, convert_instances=True)
+        return to_primitive(entity)
 
     def deserialize_entity(self, ctxt, entity):
         return entity

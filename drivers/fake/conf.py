@@ -31,4 +31,4 @@ def register_opts(conf):
 
 
 def list_opts():
-    return {fake_group: fake_opts}
+    return [(fake_group, fake_opts)]

@@ -114,15 +114,15 @@ class ServersAPI:
                 not context.is_admin:
             raise exception.Forbidden(
                 action='os_compute_api:servers:create:forced_host')
-        zones = {s.get('availability_zone') or
-                 self.conf.default_availability_zone
-                 for s in db_services.get_all(binary='nova-compute')}
+        if not (zone or host):
+            return None, None
+        computes = db_services.get_all(binary='nova-compute')
+        zones = {s['availability_zone'] or
+                 self.conf.default_availability_zone for s in computes}
         if zone and zone not in zones:
             raise exception.ValidationError(
                 detail='The requested availability zone is not available')
-        hosts = {s['host'] for s in db_services.get_all(
-            binary='nova-compute')}
-        if host and host not in hosts:
+        if host and host not in {s['host'] for s in computes}:
             raise exception.ValidationError(
                 detail='Compute host %s could not be found.' % host)
         return zone or None, host

@@ -65,9 +65,22 @@ def _short(value):
     return text if len(text) <= 200 else text[:200] + '...'
 
 
+_VALIDATORS = {}
+
+
+def _validator(schema):
+    """A compiled validator per schema object (schemas are built once)."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, jsonschema.Draft4Validator(
+            schema, format_checker=FORMATS))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
+
+
 def check(schema, document):
     """:raises: ValidationError with Nova's message for the best error."""
-    validator = jsonschema.Draft4Validator(schema, format_checker=FORMATS)
+    validator = _validator(schema)
     error = js_exc.best_match(validator.iter_errors(document))
     if error is not None:
         raise exception.ValidationError(detail=_message(error))

@@ -19,6 +19,7 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 LOG = logging.getLogger(__name__)
 
 RPC_API_VERSION = '1.0'
+BUILD_EVENT = 'compute_build_and_run_instance'
 
 
 def instance_event(name):
@@ -83,10 +84,11 @@ class ComputeManager:
 
     # --- state changes through the conductor -----------------------------
 
-    def _update(self, context, instance, expected_task_state=(), **values):
+    def _update(self, context, instance, expected_task_state=(), event=None,
+                **values):
         return self.conductor.instance_update(
             context, instance['uuid'], values,
-            expected_task_state=expected_task_state)
+            expected_task_state=expected_task_state, event=event)
 
     def _fail_action(self, context, instance, exc, **values):
         """Record ``exc`` as a fault and settle the instance's states."""
@@ -108,13 +110,16 @@ class ComputeManager:
     # --- building and deleting -------------------------------------------
 
     @serialized
-    @instance_event('compute_build_and_run_instance')
     def build_and_run_instance(self, context, instance, image_meta,
                                admin_password=None):
+        """Spawn the guest; the build event travels with the state changes
+        (spawning, then active or failed), one conductor call each."""
+        event = {'name': BUILD_EVENT, 'host': self.host}
         try:
             instance = self._update(
                 context, instance, task_state=task_states.SPAWNING,
-                expected_task_state=task_states.SCHEDULING)
+                expected_task_state=task_states.SCHEDULING,
+                event=dict(event, phase='start'))
         except (exception.InstanceNotFound,
                 exception.InstanceTaskStateConflict) as exc:
             LOG.info('Not building instance %s: %s', instance['uuid'], exc)
@@ -122,14 +127,16 @@ class ComputeManager:
         try:
             self.driver.spawn(context, instance, image_meta,
                               admin_password=admin_password)
-        except Exception as exc:
-            self._build_failed(context, instance, exc)
-            raise
+        except Exception as exc:  # noqa: BLE001 - any failure fails the build
+            self._build_failed(context, instance, exc, event)
+            return
+        finished = dict(event, phase='finish', result='Success')
         try:
             self._update(context, instance, vm_state=vm_states.ACTIVE,
                          task_state=None, power_state=power_state.RUNNING,
                          launched_at=utcnow_iso(),
-                         expected_task_state=task_states.SPAWNING)
+                         expected_task_state=task_states.SPAWNING,
+                         event=finished)
         except (exception.InstanceNotFound,
                 exception.InstanceTaskStateConflict):
             # Deleted while spawning: the delete, queued behind this build
@@ -137,8 +144,9 @@ class ComputeManager:
             LOG.info('Instance %s was deleted while spawning',
                      instance['uuid'])
 
-    def _build_failed(self, context, instance, exc):
+    def _build_failed(self, context, instance, exc, event):
         LOG.exception('Build of instance %s failed', instance['uuid'])
+        details = traceback.format_exc()
         try:
             self.driver.destroy(context, instance)
         except Exception:  # noqa: BLE001 - report the first error
@@ -148,8 +156,9 @@ class ComputeManager:
             'Build of instance %s aborted: %s' % (instance['uuid'], exc))
         try:
             self.conductor.instance_build_failed(
-                context, instance['uuid'], message, traceback.format_exc(),
-                self.host)
+                context, instance['uuid'], message, details, self.host,
+                event=dict(event, phase='finish', result='Error',
+                           traceback=details))
         except exception.InstanceNotFound:
             pass
 

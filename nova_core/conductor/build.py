@@ -5,6 +5,7 @@ from nova_core import exception
 from nova_core.compute import vm_states
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
+from nova_core.db.models import utcnow
 from nova_core.scheduler import host_selection
 
 LOG = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
     Instances that cannot be placed go to ERROR with a fault the API shows.
     """
     uuid = instance['uuid']
-    db_actions.event_start(uuid, context.request_id, EVENT, conf.host)
+    started = utcnow()
     spec = dict(request_spec, vcpus=instance['vcpus'],
                 memory_mb=instance['memory_mb'],
                 disk_gb=instance['root_gb'] + instance['ephemeral_gb'])
@@ -29,11 +30,13 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
         LOG.info('Instance %s was deleted before it was scheduled', uuid)
         return
     except exception.NoValidHost as exc:
-        _fail(context, uuid, exc)
+        _fail(context, uuid, exc, started, conf.host)
         return
     instance = dict(instance, host=node['host'],
                     node=node['hypervisor_hostname'])
-    db_actions.event_finish(uuid, context.request_id, EVENT, 'Success')
+    # Scheduling takes milliseconds: the event is written once, whole.
+    db_actions.event_finish(uuid, context.request_id, EVENT, 'Success',
+                            start_time=started, host=conf.host)
     compute_rpcapi.build_and_run_instance(context, instance, image_meta)
 
 
@@ -51,7 +54,7 @@ def _claim_first_fitting(uuid, spec, conf):
                                        'available.')
 
 
-def _fail(context, uuid, exc):
+def _fail(context, uuid, exc, started, host):
     LOG.warning('Instance %s: %s', uuid, exc.format_message())
     db_instances.fault_create(uuid, 500, exc.format_message())
     try:
@@ -59,4 +62,6 @@ def _fail(context, uuid, exc):
                                    'task_state': None})
     except exception.InstanceNotFound:
         return
-    db_actions.event_finish(uuid, context.request_id, EVENT, 'Error')
+    db_actions.event_finish(uuid, context.request_id, EVENT, 'Error',
+                            details=exc.format_message(), start_time=started,
+                            host=host)

@@ -49,12 +49,26 @@ class ConductorManager:
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.InstanceTaskStateConflict)
     def instance_update(self, context, instance_uuid, values,
-                        expected_task_state=()):
+                        expected_task_state=(), event=None):
         for key in ('launched_at', 'terminated_at'):
             if isinstance(values.get(key), str):
                 values[key] = datetime.datetime.fromisoformat(values[key])
-        return db_instances.update(instance_uuid, values,
-                                   expected_task_state=expected_task_state)
+        instance = db_instances.update(
+            instance_uuid, values, expected_task_state=expected_task_state)
+        if event is not None:
+            self._record_event(context, instance_uuid, event)
+        return instance
+
+    @staticmethod
+    def _record_event(context, instance_uuid, event):
+        if event['phase'] == 'start':
+            db_actions.event_start(instance_uuid, context.request_id,
+                                   event['name'], event.get('host'))
+        else:
+            db_actions.event_finish(instance_uuid, context.request_id,
+                                    event['name'], event['result'],
+                                    event.get('traceback'),
+                                    host=event.get('host'))
 
     @messaging.expected_exceptions(exception.InstanceNotFound)
     def instance_destroy(self, context, instance_uuid):
@@ -62,11 +76,14 @@ class ConductorManager:
 
     @messaging.expected_exceptions(exception.InstanceNotFound)
     def instance_build_failed(self, context, instance_uuid, message, details,
-                              host):
+                              host, event=None):
         """Give back the claim, record the fault, put the instance in ERROR."""
         db_instances.fault_create(instance_uuid, 500, message, details, host)
-        return db_instances.release_claim(instance_uuid, {
+        instance = db_instances.release_claim(instance_uuid, {
             'vm_state': vm_states.ERROR, 'task_state': None})
+        if event is not None:
+            self._record_event(context, instance_uuid, event)
+        return instance
 
     def instance_fault_create(self, context, instance_uuid, code, message,
                               details, host):

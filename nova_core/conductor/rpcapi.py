@@ -42,10 +42,15 @@ class ConductorAPI:
         return self.client.call(ctxt, 'instance_get_all_by_host', host=host)
 
     def instance_update(self, ctxt, instance_uuid, values,
-                        expected_task_state=()):
+                        expected_task_state=(), event=None):
+        """Change an instance; ``event`` (``name``, ``phase`` start or
+        finish, ``result``, ``traceback``, ``host``) is recorded with it,
+        saving the round trip of a separate event call."""
         kwargs = {'instance_uuid': instance_uuid, 'values': values}
         if expected_task_state != ():
             kwargs['expected_task_state'] = expected_task_state
+        if event is not None:
+            kwargs['event'] = event
         return self.client.call(ctxt, 'instance_update', **kwargs)
 
     def instance_destroy(self, ctxt, instance_uuid):
@@ -53,10 +58,10 @@ class ConductorAPI:
                                 instance_uuid=instance_uuid)
 
     def instance_build_failed(self, ctxt, instance_uuid, message, details,
-                              host):
+                              host, event=None):
         return self.client.call(ctxt, 'instance_build_failed',
                                 instance_uuid=instance_uuid, message=message,
-                                details=details, host=host)
+                                details=details, host=host, event=event)
 
     def instance_fault_create(self, ctxt, instance_uuid, code, message,
                               details, host):

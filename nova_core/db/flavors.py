@@ -60,12 +60,13 @@ def seed_defaults():
 
 def get(flavorid):
     """:raises: FlavorNotFound."""
+    F = models.Flavor
     with reader() as session:
-        row = session.scalars(sa.select(models.Flavor).where(
-            models.Flavor.flavorid == str(flavorid))).first()
-        if row is None:
-            raise exception.FlavorNotFound(flavor_id=flavorid)
-        return row.to_dict()
+        row = session.execute(sa.select(*F.columns()).where(
+            F.flavorid == str(flavorid))).mappings().first()
+    if row is None:
+        raise exception.FlavorNotFound(flavor_id=flavorid)
+    return dict(row)
 
 
 def get_by_name(name):
@@ -85,7 +86,7 @@ def get_all(is_public=True, min_memory_mb=None, min_root_gb=None,
     :raises: FlavorNotFound for an unknown marker.
     """
     F = models.Flavor
-    query = sa.select(F).where(F.disabled.is_(False))
+    query = sa.select(*F.columns()).where(F.disabled.is_(False))
     if is_public is not None:
         query = query.where(F.is_public.is_(bool(is_public)))
     if min_memory_mb is not None:
@@ -95,8 +96,8 @@ def get_all(is_public=True, min_memory_mb=None, min_root_gb=None,
     with reader() as session:
         marker_row = None
         if marker is not None:
-            marker_row = session.scalars(sa.select(F).where(
-                F.flavorid == marker)).first()
+            marker_row = session.execute(sa.select(*F.columns()).where(
+                F.flavorid == marker)).mappings().first()
             if marker_row is None:
                 raise exception.FlavorNotFound(flavor_id=marker)
         keys, dirs = [sort_key], [sort_dir]
@@ -104,7 +105,7 @@ def get_all(is_public=True, min_memory_mb=None, min_root_gb=None,
             keys.append('id')
             dirs.append(sort_dir)
         query = pagination.paginate(query, F, keys, dirs, marker_row, limit)
-        return [r.to_dict() for r in session.scalars(query)]
+        return [dict(r) for r in session.execute(query).mappings()]
 
 
 def destroy(flavorid):

@@ -31,13 +31,14 @@ def _visible(query, project_id):
 def get(image_id, project_id=None):
     """:raises: ImageNotFound, also for another project's private image."""
     I = models.Image
-    query = _visible(sa.select(I).where(I.id == image_id, I.deleted == 0),
+    query = _visible(sa.select(*I.columns()).where(I.id == image_id,
+                                                   I.deleted == 0),
                      project_id)
     with reader() as session:
-        row = session.scalars(query).first()
-        if row is None:
-            raise exception.ImageNotFound(image_id=image_id)
-        return row.to_dict()
+        row = session.execute(query).mappings().first()
+    if row is None:
+        raise exception.ImageNotFound(image_id=image_id)
+    return dict(row)
 
 
 def get_by_name(name, project_id=None):
@@ -62,7 +63,8 @@ def get_all(project_id=None, filters=None, sort_keys=('created_at', 'id'),
     :raises: ImageNotFound for an unknown marker.
     """
     I = models.Image
-    query = _visible(sa.select(I).where(I.deleted == 0), project_id)
+    query = _visible(sa.select(*I.columns()).where(I.deleted == 0),
+                     project_id)
     for key, value in (filters or {}).items():
         if key == 'ids':
             query = query.where(I.id.in_(value))
@@ -75,13 +77,13 @@ def get_all(project_id=None, filters=None, sort_keys=('created_at', 'id'),
     with reader() as session:
         marker_row = None
         if marker is not None:
-            marker_row = session.scalars(sa.select(I).where(
-                I.id == marker)).first()
+            marker_row = session.execute(sa.select(*I.columns()).where(
+                I.id == marker)).mappings().first()
             if marker_row is None:
                 raise exception.ImageNotFound(image_id=marker)
         query = pagination.paginate(query, I, sort_keys, sort_dirs,
                                     marker_row, limit)
-        return [r.to_dict() for r in session.scalars(query)]
+        return [dict(r) for r in session.execute(query).mappings()]
 
 
 def update(image_id, values, expected_status=None):

@@ -3,6 +3,9 @@
 A claim exists exactly while an instance has ``host`` set and is not
 deleted; placing an instance, clearing its host and deleting it change the
 node's ``*_used`` counters in the same transaction.
+
+Statements here are Core statements returning plain mappings: they run on
+every boot and every API read, where ORM objects cost several times more.
 """
 import uuid as uuid_lib
 
@@ -15,18 +18,39 @@ from nova_core.db import models, pagination
 from nova_core.db.models import utcnow
 from nova_core.db.session import reader, transaction
 
-SORT_KEYS = ('created_at', 'updated_at', 'display_name', 'uuid', 'vm_state',
-             'task_state', 'power_state', 'host', 'node', 'launched_at',
-             'terminated_at', 'hostname', 'availability_zone', 'flavor_id',
-             'image_ref', 'key_name', 'locked', 'project_id', 'user_id',
-             'launch_index', 'id')
+M = models.Instance
+T = M.__table__
+#: Attribute name -> table column (they differ for ``meta``/``metadata``).
+_COLUMN_OF = {a.key: a.columns[0] for a in M.__mapper__.column_attrs}
+#: Plain table columns labelled by attribute name: selects on them skip the
+#: ORM's statement handling entirely.
+_COLUMNS = [column.label(key) for key, column in _COLUMN_OF.items()]
+_BY_UUID = sa.select(*_COLUMNS).where(T.c.uuid == sa.bindparam('b_uuid'),
+                                      T.c.deleted == 0)
+_UPDATES = {}
+_TABLE_DEFAULTS = {'ephemeral_gb': 0, 'swap': 0, 'power_state': 0,
+                   'meta': {}, 'system_metadata': {}, 'tags': [],
+                   'launch_index': 0, 'locked': False, 'progress': 0,
+                   'deleted': 0}
 
 
 def _as_dict(row):
-    """The row as a dict, with its hypervisor ``name`` filled in."""
-    values = row.to_dict()
-    values['name'] = CONF.instance_name_template % row.id
+    """A row mapping as a dict, with its hypervisor ``name`` filled in."""
+    values = dict(row)
+    values['name'] = CONF.instance_name_template % values['id']
     return values
+
+
+def _select(*where):
+    return sa.select(*_COLUMNS).where(*where)
+
+
+def _one(session, instance_uuid, for_update=False):
+    query = _BY_UUID.with_for_update() if for_update else _BY_UUID
+    row = session.execute(query, {'b_uuid': instance_uuid}).mappings().first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return row
 
 
 def create(values, action=None):
@@ -36,26 +60,29 @@ def create(values, action=None):
     ``project_id``, is recorded for each instance in the same transaction.
     """
     many = isinstance(values, list)
-    rows = []
+    now = utcnow()
+    rows = [dict(_TABLE_DEFAULTS, created_at=now, **v)
+            for v in (values if many else [values])]
+    for row in rows:
+        row.setdefault('uuid', str(uuid_lib.uuid4()))
     with transaction() as session:
-        for v in (values if many else [values]):
-            row = models.Instance(uuid=v.pop('uuid', None) or
-                                  str(uuid_lib.uuid4()), **v)
-            session.add(row)
-            rows.append(row)
-            if action is not None:
-                session.add(models.InstanceAction(instance_uuid=row.uuid,
-                                                  **action))
-        session.flush()
-        result = [_as_dict(r) for r in rows]
+        session.execute(sa.insert(M), rows)
+        if action is not None:
+            session.execute(sa.insert(models.InstanceAction), [
+                dict(action, instance_uuid=r['uuid'], start_time=now,
+                     created_at=now) for r in rows])
+        uuids = [r['uuid'] for r in rows]
+        found = {r['uuid']: _as_dict(r) for r in session.execute(
+            _select(M.uuid.in_(uuids))).mappings()}
+    result = [found[u] for u in uuids]
     return result if many else result[0]
 
 
 def _live(query, read_deleted='no'):
     if read_deleted == 'no':
-        return query.where(models.Instance.deleted == 0)
+        return query.where(M.deleted == 0)
     if read_deleted == 'only':
-        return query.where(models.Instance.deleted != 0)
+        return query.where(M.deleted != 0)
     return query
 
 
@@ -64,15 +91,51 @@ def get(instance_uuid, read_deleted='no', project_id=None):
 
     :raises: InstanceNotFound, also when it belongs to another project.
     """
-    query = _live(sa.select(models.Instance).where(
-        models.Instance.uuid == instance_uuid), read_deleted)
+    if read_deleted == 'no' and project_id is None:
+        with reader() as session:
+            return _as_dict(_one(session, instance_uuid))
+    query = _live(_select(M.uuid == instance_uuid), read_deleted)
     if project_id is not None:
-        query = query.where(models.Instance.project_id == project_id)
+        query = query.where(M.project_id == project_id)
     with reader() as session:
-        row = session.scalars(query).first()
-        if row is None:
-            raise exception.InstanceNotFound(instance_id=instance_uuid)
-        return _as_dict(row)
+        row = session.execute(query).mappings().first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return _as_dict(row)
+
+
+def _where(query, filters):
+    for key, column in (('project_id', M.project_id), ('user_id', M.user_id),
+                        ('host', M.host), ('flavor_id', M.flavor_id),
+                        ('image_ref', M.image_ref), ('node', M.node),
+                        ('reservation_id', M.reservation_id),
+                        ('availability_zone', M.availability_zone)):
+        if filters.get(key) is not None:
+            query = query.where(column == filters[key])
+    for column, value in (filters.get('exact') or {}).items():
+        column = getattr(M, column)
+        query = query.where(column.in_(value) if isinstance(value, list)
+                            else column == value)
+    if filters.get('uuids') is not None:
+        query = query.where(M.uuid.in_(filters['uuids']))
+    if filters.get('vm_states'):
+        query = query.where(M.vm_state.in_(filters['vm_states']))
+    if 'task_states' in filters:
+        query = query.where(_in_or_null(M.task_state,
+                                        filters['task_states']))
+    if filters.get('changes_since') is not None:
+        query = query.where(M.updated_at >= filters['changes_since'])
+    if filters.get('changes_before') is not None:
+        query = query.where(M.updated_at <= filters['changes_before'])
+    return query
+
+
+def _in_or_null(column, values):
+    known = [v for v in values if v is not None]
+    clause = column.in_(known) if known else sa.false()
+    if None in values:
+        clause = sa.or_(clause, column.is_(None))
+    return clause
 
 
 def get_all(filters=None, sort_keys=('created_at', 'id'),
@@ -91,67 +154,39 @@ def get_all(filters=None, sort_keys=('created_at', 'id'),
         it into 400).
     """
     filters = dict(filters or {})
-    M = models.Instance
-    query = sa.select(M)
+    query = sa.select(*_COLUMNS)
     if not filters.pop('deleted', False):
         query = query.where(M.deleted == 0)
-    for key, column in (('project_id', M.project_id), ('user_id', M.user_id),
-                        ('host', M.host), ('flavor_id', M.flavor_id),
-                        ('image_ref', M.image_ref), ('node', M.node),
-                        ('reservation_id', M.reservation_id),
-                        ('availability_zone', M.availability_zone)):
-        if filters.get(key) is not None:
-            query = query.where(column == filters[key])
-    for column, value in (filters.get('exact') or {}).items():
-        column = getattr(M, column)
-        query = query.where(column.in_(value) if isinstance(value, list)
-                            else column == value)
-    if filters.get('uuids') is not None:
-        query = query.where(M.uuid.in_(filters['uuids']))
-    if filters.get('vm_states'):
-        query = query.where(M.vm_state.in_(filters['vm_states']))
-    if 'task_states' in filters:
-        states = filters['task_states']
-        known = [s for s in states if s is not None]
-        clause = M.task_state.in_(known) if known else sa.false()
-        if None in states:
-            clause = sa.or_(clause, M.task_state.is_(None))
-        query = query.where(clause)
-    if filters.get('changes_since') is not None:
-        query = query.where(M.updated_at >= filters['changes_since'])
-    if filters.get('changes_before') is not None:
-        query = query.where(M.updated_at <= filters['changes_before'])
+    query = _where(query, filters)
+    post_filter = _python_filter(filters)
     with reader() as session:
         marker_row = None
         if marker is not None:
-            marker_row = session.scalars(sa.select(M).where(
-                M.uuid == marker)).first()
+            marker_row = session.execute(_select(
+                M.uuid == marker)).mappings().first()
             if marker_row is None:
                 raise exception.InstanceNotFound(instance_id=marker)
-        post_filter = _python_filter(filters)
-        if post_filter is None:
-            query = pagination.paginate(query, M, sort_keys, sort_dirs,
-                                        marker_row, limit)
-            return [_as_dict(r) for r in session.scalars(query)]
         query = pagination.paginate(query, M, sort_keys, sort_dirs,
-                                    marker_row)
-        rows = [_as_dict(r) for r in session.scalars(query)
-                if post_filter(r)]
-        return rows if limit is None else rows[:limit]
+                                    marker_row,
+                                    None if post_filter else limit)
+        rows = session.execute(query).mappings()
+        if post_filter is not None:
+            rows = [r for r in rows if post_filter(r)][:limit]
+        return [_as_dict(r) for r in rows]
 
 
 def _python_filter(filters):
     checks = []
     if filters.get('name_regex') is not None:
         regex = filters['name_regex']
-        checks.append(lambda r: regex.search(r.display_name or ''))
+        checks.append(lambda r: regex.search(r['display_name'] or ''))
     for key, combine in (('tags', all), ('tags_any', any),
                          ('not_tags', lambda i: not all(i)),
                          ('not_tags_any', lambda i: not any(i))):
         if filters.get(key):
             wanted = filters[key]
             checks.append(lambda r, w=wanted, c=combine:
-                          c(t in (r.tags or []) for t in w))
+                          c(t in (r['tags'] or []) for t in w))
     if not checks:
         return None
     return lambda row: all(check(row) for check in checks)
@@ -167,32 +202,49 @@ def update(instance_uuid, values, expected_task_state=(),
 
     :raises: InstanceNotFound, InstanceTaskStateConflict.
     """
-    M = models.Instance
-    stmt = sa.update(M).where(M.uuid == instance_uuid, M.deleted == 0)
     expected = _as_tuple(expected_task_state)
-    if expected:
-        known = [s for s in expected if s is not None]
-        clause = M.task_state.in_(known) if known else sa.false()
-        if None in expected:
-            clause = sa.or_(clause, M.task_state.is_(None))
-        stmt = stmt.where(clause)
     vm_expected = _as_tuple(expected_vm_state)
+    known = [s for s in expected if s is not None]
+    params = {_COLUMN_OF[k].name: v for k, v in values.items()}
+    params.update(updated_at=utcnow(), b_uuid=instance_uuid)
+    if known:
+        params['b_tasks'] = known
     if vm_expected:
-        stmt = stmt.where(M.vm_state.in_(vm_expected))
-    values = dict(values, updated_at=utcnow())
+        params['b_vms'] = list(vm_expected)
+    stmt = _update_statement(bool(known), None in expected, bool(vm_expected))
     with transaction() as session:
-        if session.execute(stmt.values(**values)).rowcount != 1:
-            row = session.scalars(sa.select(M).where(
-                M.uuid == instance_uuid, M.deleted == 0)).first()
-            if row is None:
-                raise exception.InstanceNotFound(instance_id=instance_uuid)
+        changed = session.execute(stmt, params).rowcount
+        row = _one(session, instance_uuid)
+        if changed != 1:
             raise exception.InstanceTaskStateConflict(
-                instance_uuid=instance_uuid, actual=row.task_state,
+                instance_uuid=instance_uuid, actual=row['task_state'],
                 action='update',
                 expected=', '.join(map(str, expected + vm_expected)))
-        row = session.scalars(sa.select(M).where(
-            M.uuid == instance_uuid)).one()
         return _as_dict(row)
+
+
+def _update_statement(task_in, task_null, vm_in):
+    """The conditional UPDATE for one shape of expectations, built once.
+
+    Core derives the SET clause from the parameters given at execution.
+    """
+    key = (task_in, task_null, vm_in)
+    stmt = _UPDATES.get(key)
+    if stmt is None:
+        stmt = T.update().where(T.c.uuid == sa.bindparam('b_uuid'),
+                                T.c.deleted == 0)
+        tasks = T.c.task_state.in_(sa.bindparam('b_tasks', expanding=True))
+        if task_in and task_null:
+            stmt = stmt.where(sa.or_(tasks, T.c.task_state.is_(None)))
+        elif task_in:
+            stmt = stmt.where(tasks)
+        elif task_null:
+            stmt = stmt.where(T.c.task_state.is_(None))
+        if vm_in:
+            stmt = stmt.where(T.c.vm_state.in_(
+                sa.bindparam('b_vms', expanding=True)))
+        _UPDATES[key] = stmt
+    return stmt
 
 
 def _as_tuple(value):
@@ -210,63 +262,69 @@ def claim(instance_uuid, node_id, host, node, availability_zone=None):
     :returns: True when claimed; False when the node is full.
     :raises: InstanceNotFound if the instance went away meanwhile.
     """
-    CN, M = models.ComputeNode, models.Instance
+    CN = models.ComputeNode
     with transaction() as session:
-        inst = session.scalars(sa.select(M).where(
-            M.uuid == instance_uuid, M.deleted == 0)).first()
-        if inst is None:
-            raise exception.InstanceNotFound(instance_id=instance_uuid)
-        disk = inst.root_gb + inst.ephemeral_gb
+        inst = _one(session, instance_uuid, for_update=True)
+        disk = inst['root_gb'] + inst['ephemeral_gb']
         updated = session.execute(
             sa.update(CN).where(
                 CN.id == node_id, CN.deleted == 0,
-                CN.vcpus_used + inst.vcpus <=
+                CN.vcpus_used + inst['vcpus'] <=
                 (CN.vcpus - CN.reserved_vcpus) * CN.cpu_allocation_ratio,
-                CN.memory_mb_used + inst.memory_mb <=
+                CN.memory_mb_used + inst['memory_mb'] <=
                 (CN.memory_mb - CN.reserved_memory_mb) *
                 CN.ram_allocation_ratio,
                 CN.local_gb_used + disk <=
                 (CN.local_gb - CN.reserved_disk_gb) * CN.disk_allocation_ratio,
-            ).values(vcpus_used=CN.vcpus_used + inst.vcpus,
-                     memory_mb_used=CN.memory_mb_used + inst.memory_mb,
+            ).values(vcpus_used=CN.vcpus_used + inst['vcpus'],
+                     memory_mb_used=CN.memory_mb_used + inst['memory_mb'],
                      local_gb_used=CN.local_gb_used + disk,
-                     running_vms=CN.running_vms + 1)).rowcount
+                     running_vms=CN.running_vms + 1).execution_options(
+                         synchronize_session=False)).rowcount
         if updated != 1:
             return False
-        inst.host, inst.node, inst.updated_at = host, node, utcnow()
-        inst.availability_zone = inst.availability_zone or availability_zone
+        session.execute(sa.update(M).where(M.id == inst['id']).values(
+            host=host, node=node, updated_at=utcnow(),
+            availability_zone=inst['availability_zone'] or availability_zone
+        ).execution_options(synchronize_session=False))
         return True
 
 
 def _release(session, inst):
-    """Give back the resources ``inst`` holds; clears its host and node."""
-    if inst.host is None:
+    """Give back the resources ``inst`` holds, clearing its host and node.
+
+    The host is cleared only if it is still the one read, so the counters
+    are given back exactly once.
+    """
+    if inst['host'] is None:
+        return
+    cleared = session.execute(sa.update(M).where(
+        M.id == inst['id'], M.host == inst['host']).values(
+            host=None, node=None).execution_options(
+                synchronize_session=False)).rowcount
+    if cleared != 1:
         return
     CN = models.ComputeNode
-    disk = inst.root_gb + inst.ephemeral_gb
+    disk = inst['root_gb'] + inst['ephemeral_gb']
     session.execute(sa.update(CN).where(
-        CN.host == inst.host, CN.hypervisor_hostname == inst.node,
+        CN.host == inst['host'], CN.hypervisor_hostname == inst['node'],
         CN.deleted == 0).values(
-            vcpus_used=CN.vcpus_used - inst.vcpus,
-            memory_mb_used=CN.memory_mb_used - inst.memory_mb,
+            vcpus_used=CN.vcpus_used - inst['vcpus'],
+            memory_mb_used=CN.memory_mb_used - inst['memory_mb'],
             local_gb_used=CN.local_gb_used - disk,
-            running_vms=CN.running_vms - 1))
-    inst.host = inst.node = None
+            running_vms=CN.running_vms - 1).execution_options(
+                synchronize_session=False))
 
 
 def release_claim(instance_uuid, values=None):
     """Clear an instance's host (a failed build) and apply ``values``."""
-    M = models.Instance
     with transaction() as session:
-        inst = session.scalars(sa.select(M).where(
-            M.uuid == instance_uuid, M.deleted == 0).with_for_update()).first()
-        if inst is None:
-            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        inst = _one(session, instance_uuid, for_update=True)
         _release(session, inst)
-        for key, value in (values or {}).items():
-            setattr(inst, key, value)
-        inst.updated_at = utcnow()
-        return _as_dict(inst)
+        session.execute(sa.update(M).where(M.id == inst['id']).values(
+            updated_at=utcnow(), **(values or {})).execution_options(
+                synchronize_session=False))
+        return _as_dict(_one(session, instance_uuid))
 
 
 def destroy(instance_uuid):
@@ -274,34 +332,31 @@ def destroy(instance_uuid):
 
     :raises: InstanceNotFound if it is gone already.
     """
-    M = models.Instance
     with transaction() as session:
-        inst = session.scalars(sa.select(M).where(
-            M.uuid == instance_uuid, M.deleted == 0).with_for_update()).first()
-        if inst is None:
-            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        inst = _one(session, instance_uuid, for_update=True)
         _release(session, inst)
         now = utcnow()
-        inst.deleted, inst.deleted_at, inst.terminated_at = inst.id, now, now
-        inst.vm_state, inst.task_state = vm_states.DELETED, None
-        inst.updated_at = now
-        return _as_dict(inst)
+        session.execute(sa.update(M).where(M.id == inst['id']).values(
+            deleted=inst['id'], deleted_at=now, terminated_at=now,
+            updated_at=now, vm_state=vm_states.DELETED,
+            task_state=None).execution_options(synchronize_session=False))
+        row = session.execute(_select(M.id == inst['id'])).mappings().one()
+        return _as_dict(row)
 
 
 def stuck_builds(older_than):
     """Instances still building that were created before ``older_than``."""
-    M = models.Instance
     with reader() as session:
-        return [_as_dict(r) for r in session.scalars(sa.select(M).where(
+        return [_as_dict(r) for r in session.execute(_select(
             M.deleted == 0, M.vm_state == vm_states.BUILDING,
-            M.created_at < older_than))]
+            M.created_at < older_than)).mappings()]
 
 
 def fault_create(instance_uuid, code, message, details=None, host=None):
     with transaction() as session:
-        session.add(models.InstanceFault(
+        session.execute(sa.insert(models.InstanceFault).values(
             instance_uuid=instance_uuid, code=code, message=message[:255],
-            details=details, host=host))
+            details=details, host=host, created_at=utcnow()))
 
 
 def faults_latest(instance_uuids):
@@ -310,11 +365,10 @@ def faults_latest(instance_uuids):
         return {}
     F = models.InstanceFault
     with reader() as session:
-        rows = session.scalars(sa.select(F).where(
+        rows = session.execute(sa.select(*F.columns()).where(
             F.instance_uuid.in_(list(instance_uuids))).order_by(
-                F.created_at.desc(), F.id.desc()))
+                F.created_at.desc(), F.id.desc())).mappings()
         latest = {}
         for row in rows:
-            latest.setdefault(row.instance_uuid, row.to_dict())
+            latest.setdefault(row['instance_uuid'], dict(row))
         return latest
-

@@ -21,6 +21,12 @@ class Base(DeclarativeBase):
     def to_dict(self):
         return {c.key: getattr(self, c.key) for c in self.__mapper__.column_attrs}
 
+    @classmethod
+    def columns(cls):
+        """Every mapped column, labelled by attribute name, for Core selects
+        that return plain mappings (no ORM objects: much cheaper)."""
+        return [getattr(cls, c.key) for c in cls.__mapper__.column_attrs]
+
 
 class TimestampMixin:
     created_at: Mapped[datetime.datetime] = mapped_column(

@@ -6,7 +6,8 @@ def paginate(query, model, sort_keys, sort_dirs, marker=None, limit=None):
     """Order ``query`` by ``sort_keys`` and return the page after ``marker``.
 
     ``sort_keys`` must end with a unique key (e.g. ``id``) so that the order
-    is total; ``marker`` is the model row the previous page ended with.
+    is total; ``marker`` is the row (a mapping) the previous page ended
+    with.
     """
     columns = [getattr(model, key) for key in sort_keys]
     query = query.order_by(*[
@@ -17,8 +18,8 @@ def paginate(query, model, sort_keys, sort_dirs, marker=None, limit=None):
         # < for desc; NULLs sort first in asc as SQLite and MySQL do.
         branches = []
         for i, (col, direction) in enumerate(zip(columns, sort_dirs)):
-            value = getattr(marker, sort_keys[i])
-            equal_before = [_equal(c, getattr(marker, k))
+            value = marker[sort_keys[i]]
+            equal_before = [_equal(c, marker[k])
                             for c, k in zip(columns[:i], sort_keys[:i])]
             branches.append(sa.and_(*equal_before,
                                     _after(col, value, direction)))

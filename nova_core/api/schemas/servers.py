@@ -4,6 +4,7 @@ Each is built for the request's microversion, as Nova's are selected by
 version ranges, so a field outside its range is rejected as unknown.
 """
 import copy
+import functools
 
 from nova_core.api.schemas import types
 
@@ -93,6 +94,7 @@ SERVER_TAG = {'type': 'string', 'minLength': 1, 'maxLength': 60,
               'pattern': '^[^,/]*$'}
 
 
+@functools.lru_cache(maxsize=None)
 def create(version):
     props = copy.deepcopy(_CREATE_BASE)
     if version.matches('2.19'):
@@ -136,6 +138,7 @@ def create(version):
     }
 
 
+@functools.lru_cache(maxsize=None)
 def update(version):
     props = {'name': types.name, 'accessIPv4': types.ipv4,
              'accessIPv6': types.ipv6,
@@ -175,6 +178,7 @@ _QUERY_PARAMS = (
     'created_at', 'marker')
 
 
+@functools.lru_cache(maxsize=None)
 def list_query(version):
     props = {key: types.query_any for key in _QUERY_PARAMS}
     props.update(limit=types.query_limit, sort_dir=types.query_sort_dir,

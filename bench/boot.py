@@ -1,0 +1,166 @@
+"""Boot N servers and report servers/s to ACTIVE and GET /servers/detail.
+
+By default it starts ``nova-core-all`` as a child process on a fresh state
+directory (SQLite, local:// RPC, fake driver), so that this client does not
+share an interpreter with the cloud it measures. With ``--endpoint`` it
+drives an existing cloud instead (e.g. the separate processes on RabbitMQ
+and MariaDB); that cloud needs the flavor and image named below.
+
+    python bench/boot.py --servers 200 --threads 8
+    python bench/boot.py --endpoint http://127.0.0.1:8774/v2.1 --servers 200
+"""
+import argparse
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+HEADERS = {'X-Auth-Token': 'bench:bench',
+           'OpenStack-API-Version': 'compute 2.100'}
+
+
+def start_all_in_one(state_path, port):
+    """Run ``nova-core-all`` on its embedded defaults; returns the process
+    and its endpoint once it answers."""
+    conf = os.path.join(state_path, 'nova.conf')
+    with open(conf, 'w') as out:
+        out.write('[DEFAULT]\nstate_path = %s\nosapi_compute_listen_port = '
+                  '%d\n' % (state_path, port))
+    log = open(os.path.join(state_path, 'all.log'), 'w')
+    proc = subprocess.Popen(['nova-core-all', '--config-file', conf],
+                            stdout=log, stderr=subprocess.STDOUT)
+    endpoint = 'http://127.0.0.1:%d/v2.1' % port
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit('nova-core-all exited; see %s' % log.name)
+        try:
+            requests.get(endpoint, timeout=1)
+            return proc, endpoint
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit('nova-core-all did not answer within 60 s')
+
+
+def process_rss_mib(pid):
+    with open('/proc/%d/status' % pid) as status:
+        for line in status:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def find(session, endpoint, collection, name):
+    url = '%s/%s' % (endpoint, collection)
+    if collection == 'images':
+        items = session.get(url, params={'name': name},
+                            headers={'X-Auth-Token': 'bench:bench'}).json()
+        return items['images'][0]['id']
+    for item in session.get(url, headers=HEADERS).json()[collection]:
+        if item['name'] == name:
+            return item['id']
+    sys.exit('no %s named %s at %s' % (collection, name, endpoint))
+
+
+def boot(session, endpoint, flavor, image, index):
+    body = {'server': {'name': 'bench-%d' % index, 'flavorRef': flavor,
+                       'imageRef': image, 'networks': 'none'}}
+    response = session.post(endpoint + '/servers', json=body,
+                            headers=HEADERS)
+    response.raise_for_status()
+    return response.json()['server']['id']
+
+
+def _count(session, endpoint, status):
+    return len(session.get(endpoint + '/servers', params={
+        'status': status, 'limit': 1000}, headers=HEADERS).json()['servers'])
+
+
+def wait_active(session, endpoint, timeout):
+    """Poll the (cheap) list of servers still building, every 0.1 s."""
+    deadline = time.monotonic() + timeout
+    while _count(session, endpoint, 'BUILD'):
+        if time.monotonic() > deadline:
+            sys.exit('servers still building after %ss' % timeout)
+        time.sleep(0.1)
+    errors = _count(session, endpoint, 'ERROR')
+    if errors:
+        sys.exit('%d servers went to ERROR' % errors)
+
+
+def detail_latency(session, endpoint, rounds):
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        session.get(endpoint + '/servers/detail',
+                    headers=HEADERS).raise_for_status()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def delete_all(session, endpoint, ids, threads):
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda i: session.delete(
+            '%s/servers/%s' % (endpoint, i), headers=HEADERS), ids))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--servers', type=int, default=200)
+    parser.add_argument('--threads', type=int, default=8)
+    parser.add_argument('--endpoint')
+    parser.add_argument('--flavor', default='m1.tiny')
+    parser.add_argument('--image', default='fake-image')
+    parser.add_argument('--detail-rounds', type=int, default=20)
+    parser.add_argument('--timeout', type=float, default=600)
+    parser.add_argument('--port', type=int, default=18774,
+                        help='port of the nova-core-all this starts')
+    args = parser.parse_args()
+
+    cloud, endpoint = None, args.endpoint
+    if endpoint is None:
+        cloud, endpoint = start_all_in_one(
+            tempfile.mkdtemp(prefix='nova-core-bench-'), args.port)
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_maxsize=args.threads * 2)
+    session.mount('http://', adapter)
+    flavor = find(session, endpoint, 'flavors', args.flavor)
+    image = find(session, endpoint, 'images', args.image)
+
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
+        ids = list(pool.map(lambda i: boot(session, endpoint, flavor, image,
+                                           i), range(args.servers)))
+    accepted = time.perf_counter() - start
+    wait_active(session, endpoint, args.timeout)
+    active = time.perf_counter() - start
+    samples = detail_latency(session, endpoint, args.detail_rounds)
+
+    print('target: %s' % ('nova-core-all (child process, SQLite, local://,'
+                          ' fake driver)' if cloud else endpoint))
+    print('servers: %d, client threads: %d' % (args.servers, args.threads))
+    print('POST /servers accepted: %.1f/s' % (args.servers / accepted))
+    print('boots to ACTIVE: %.2f s, %.1f servers/s'
+          % (active, args.servers / active))
+    print('GET /servers/detail with %d servers: median %.1f ms, '
+          'p90 %.1f ms, %.1f requests/s' % (
+              args.servers, statistics.median(samples) * 1000,
+              sorted(samples)[int(len(samples) * 0.9) - 1] * 1000,
+              len(samples) / sum(samples)))
+    if cloud is not None:
+        print('peak RSS of nova-core-all: %.0f MiB'
+              % process_rss_mib(cloud.pid))
+    delete_all(session, endpoint, ids, args.threads)
+    if cloud is not None:
+        cloud.terminate()
+        cloud.wait(30)
+
+
+if __name__ == '__main__':
+    main()

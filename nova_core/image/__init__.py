@@ -1,0 +1,1 @@
+"""Image data for compute nodes: the Glance v2 HTTP client."""
