@@ -1,0 +1,93 @@
+"""Domain XML of a guest, from its instance, image and files.
+
+The guest gets the flavor's vCPUs and memory, its qcow2 overlay as a virtio
+disk, a serial console logged to a file (what os-getConsoleOutput reads)
+and, for AMI-style images whose properties name a ``kernel_id`` and
+``ramdisk_id``, direct kernel/initrd boot with a command line that always
+sends the kernel's messages to the serial console.
+"""
+import xml.etree.ElementTree as ET
+
+#: Namespace of the metadata nova-core puts in its domains.
+NS = 'http://nova-core.example.org/xmlns/instance/1.0'
+NS_PREFIX = 'nova-core'
+
+
+def kernel_cmdline(image_meta, default):
+    """The image's ``os_command_line`` (or ``default``), with the serial
+    console added when missing."""
+    props = image_meta.get('properties') or {}
+    cmdline = props.get('os_command_line') or default
+    if 'console=ttyS0' not in cmdline.split():
+        cmdline = f'{cmdline} console=ttyS0'.strip()
+    return cmdline
+
+
+def _sub(parent, tag, text=None, **attrs):
+    elem = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
+    if text is not None:
+        elem.text = str(text)
+    return elem
+
+
+def _metadata(root, instance):
+    meta = _sub(root, 'metadata')
+    inst = _sub(meta, f'{{{NS}}}instance')
+    _sub(inst, f'{{{NS}}}name', instance.get('display_name') or '')
+    flavor = instance.get('flavor') or {}
+    _sub(inst, f'{{{NS}}}flavor', flavor.get('name') or '',
+         id=flavor.get('flavorid') or '')
+    _sub(inst, f'{{{NS}}}image', instance.get('image_ref') or '')
+
+
+def _os(root, image_meta, files, machine_type, default_cmdline):
+    os_elem = _sub(root, 'os')
+    attrs = {'machine': machine_type} if machine_type else {}
+    _sub(os_elem, 'type', 'hvm', **attrs)
+    if files.kernel:
+        _sub(os_elem, 'kernel', files.kernel)
+        if files.ramdisk:
+            _sub(os_elem, 'initrd', files.ramdisk)
+        _sub(os_elem, 'cmdline', kernel_cmdline(image_meta, default_cmdline))
+    else:
+        _sub(os_elem, 'boot', dev='hd')
+
+
+def _devices(root, files):
+    devices = _sub(root, 'devices')
+    disk = _sub(devices, 'disk', type='file', device='disk')
+    _sub(disk, 'driver', name='qemu', type='qcow2')
+    _sub(disk, 'source', file=files.disk)
+    _sub(disk, 'target', dev='vda', bus='virtio')
+    serial = _sub(devices, 'serial', type='pty')
+    _sub(serial, 'log', file=files.console_log, append='on')
+    _sub(serial, 'target', port=0)
+    console = _sub(devices, 'console', type='pty')
+    _sub(console, 'target', type='serial', port=0)
+    _sub(devices, 'memballoon', model='virtio')
+
+
+def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
+               default_cmdline='console=ttyS0'):
+    """The domain XML (a string) of ``instance``, whose files are
+    ``files`` (a :class:`.guest_files.GuestFiles`)."""
+    ET.register_namespace(NS_PREFIX, NS)
+    root = ET.Element('domain', type=virt_type)
+    _sub(root, 'name', instance['name'])
+    _sub(root, 'uuid', instance['uuid'])
+    _metadata(root, instance)
+    _sub(root, 'memory', int(instance['memory_mb']) * 1024, unit='KiB')
+    _sub(root, 'vcpu', int(instance['vcpus']))
+    _os(root, image_meta, files, machine_type, default_cmdline)
+    features = _sub(root, 'features')
+    _sub(features, 'acpi')
+    _sub(features, 'apic')
+    if virt_type == 'kvm':
+        _sub(root, 'cpu', mode='host-model')
+    _sub(root, 'clock', offset='utc')
+    _sub(root, 'on_poweroff', 'destroy')
+    _sub(root, 'on_reboot', 'restart')
+    _sub(root, 'on_crash', 'destroy')
+    _devices(root, files)
+    ET.indent(root)
+    return ET.tostring(root, encoding='unicode')
