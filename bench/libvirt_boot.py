@@ -14,7 +14,8 @@ Every figure is seconds from the request to the moment; "console" is the
 first ``nova-core guest up`` line in the console log. Run as root with
 libvirtd up::
 
-    python bench/libvirt_boot.py [--rounds 3] [--write bench/RESULTS-libvirt.md]
+    python bench/libvirt_boot.py [--rounds 3] \
+        [--write bench/RESULTS-libvirt.md]
 """
 import argparse
 import concurrent.futures
@@ -42,11 +43,11 @@ def _console_up(path):
 
 
 def _driver(state_dir):
-    from nova_core_drivers.libvirt import conf as libvirt_conf
-    from nova_core_drivers.libvirt import driver as libvirt_driver
     from oslo_config import cfg
 
     from nova_core.conf import default as default_conf
+    from nova_core_drivers.libvirt import conf as libvirt_conf
+    from nova_core_drivers.libvirt import driver as libvirt_driver
     conf = cfg.ConfigOpts()
     default_conf.register_opts(conf)
     libvirt_conf.register_opts(conf)
@@ -192,7 +193,8 @@ def table(rows, rounds):
         'os-getConsoleOutput for the API rows). Produced by '
         '`python bench/libvirt_boot.py`.'),
         '',
-        '| how | guests at once | until | ready (s) | first console line (s) |',
+        '| how | guests at once | until | ready (s) '
+        '| first console line (s) |',
         '|---|---|---|---|---|',
     ]
     for name, conc, label, r, c in rows:

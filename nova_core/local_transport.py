@@ -14,9 +14,8 @@ import threading
 import time
 
 import oslo_messaging
-from oslo_messaging._drivers import base
+from oslo_messaging._drivers import base, impl_fake
 from oslo_messaging._drivers import common as driver_common
-from oslo_messaging._drivers import impl_fake
 from oslo_serialization import jsonutils
 
 _WAIT_SLICE = 0.5  # seconds; bounds how late a stopped listener notices

@@ -22,13 +22,18 @@ except ImportError as _exc:  # pragma: no cover - depends on the host
         '"nova-core[libvirt]" (building it needs libvirt-dev and '
         'pkg-config).') from _exc
 
-from nova_core_drivers.libvirt import conf as libvirt_conf
-from nova_core_drivers.libvirt import disk, errors, guest_files, guest_xml, imagecache
-from nova_core_drivers.libvirt import host as libvirt_host
-
 from nova_core import exception
 from nova_core.compute import power_state
 from nova_core.virt import driver as virt_driver
+from nova_core_drivers.libvirt import conf as libvirt_conf
+from nova_core_drivers.libvirt import (
+    disk,
+    errors,
+    guest_files,
+    guest_xml,
+    imagecache,
+)
+from nova_core_drivers.libvirt import host as libvirt_host
 
 LOG = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ the serial console as virtlogd writes it.
 import os
 import shutil
 
-from nova_core_drivers.libvirt import disk
-
 from nova_core import exception
+from nova_core_drivers.libvirt import disk
 
 #: Image disk formats a guest can boot from, as the qemu format of the data.
 DISK_FORMATS = {'qcow2': 'qcow2', 'raw': 'raw', 'ami': 'raw'}

@@ -15,11 +15,11 @@ import threading
 import xml.etree.ElementTree as ET
 
 import libvirt
-from nova_core_drivers.libvirt import errors
 
 from nova_core import exception
 from nova_core.compute import power_state
 from nova_core.virt import driver as virt_driver
+from nova_core_drivers.libvirt import errors
 
 LOG = logging.getLogger(__name__)
 

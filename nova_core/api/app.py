@@ -4,9 +4,15 @@ import uuid
 import flask
 
 from nova_core.api import auth, errors, microversion
-from nova_core.api.blueprints import (flavors, glance, images,
-                                      server_actions, servers, services,
-                                      versions)
+from nova_core.api.blueprints import (
+    flavors,
+    glance,
+    images,
+    server_actions,
+    servers,
+    services,
+    versions,
+)
 from nova_core.api.servers_api import ServersAPI
 from nova_core.conf import CONF
 from nova_core.image.store import ImageStore

@@ -54,9 +54,10 @@ def _message(error):
                                          error.validator_value)
     else:
         reason = error.message
-    if error.path:
+    names = [p for p in error.absolute_path if isinstance(p, str)]
+    if names:
         return ('Invalid input for field/attribute %s. Value: %s. %s'
-                % (error.path[-1], _short(error.instance), reason))
+                % (names[-1], _short(error.instance), reason))
     return reason
 
 

@@ -43,6 +43,6 @@ def _add_parsers(subparsers):
 
 def main(argv=None):
     CONF.register_cli_opt(cfg.SubCommandOpt(
-        'command', title='Commands', handler=_add_parsers, required=True))
+        'command', title='Commands', handler=_add_parsers))
     config.parse_args(argv or sys.argv)
     COMMANDS[(CONF.command.name, CONF.command.action)]()

@@ -5,13 +5,15 @@ oslo-config-generator reads them through :mod:`nova_core.conf.opts`.
 """
 from oslo_config import cfg
 
-from nova_core.conf import api
-from nova_core.conf import compute
-from nova_core.conf import conductor
-from nova_core.conf import database
-from nova_core.conf import default
-from nova_core.conf import glance
-from nova_core.conf import scheduler
+from nova_core.conf import (
+    api,
+    compute,
+    conductor,
+    database,
+    default,
+    glance,
+    scheduler,
+)
 
 CONF = cfg.CONF
 

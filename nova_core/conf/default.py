@@ -5,7 +5,8 @@ from oslo_config import cfg
 
 service_opts = [
     cfg.HostAddressOpt(
-        'host', default=socket.gethostname(), sample_default='<current_hostname>',
+        'host', default=socket.gethostname(),
+        sample_default='<current_hostname>',
         help='Name of this node. Compute services listen on the RPC topic '
              '"compute.<host>" and the scheduler places instances by this '
              'name, so it must be unique among compute nodes.'),

@@ -23,16 +23,16 @@ def _visible(query, project_id):
     """What a project may see: public and community images, and its own."""
     if project_id is None:
         return query
-    I = models.Image
-    return query.where(sa.or_(I.visibility.in_(('public', 'community')),
-                              I.owner == project_id))
+    Img = models.Image
+    return query.where(sa.or_(Img.visibility.in_(('public', 'community')),
+                              Img.owner == project_id))
 
 
 def get(image_id, project_id=None):
     """:raises: ImageNotFound, also for another project's private image."""
-    I = models.Image
-    query = _visible(sa.select(*I.columns()).where(I.id == image_id,
-                                                   I.deleted == 0),
+    Img = models.Image
+    query = _visible(sa.select(*Img.columns()).where(Img.id == image_id,
+                                                   Img.deleted == 0),
                      project_id)
     with reader() as session:
         row = session.execute(query).mappings().first()
@@ -46,9 +46,9 @@ def get_by_name(name, project_id=None):
 
     :raises: ImageNotFound.
     """
-    I = models.Image
-    query = _visible(sa.select(I).where(I.name == name, I.deleted == 0),
-                     project_id).order_by(I.created_at.desc())
+    Img = models.Image
+    query = _visible(sa.select(Img).where(Img.name == name, Img.deleted == 0),
+                     project_id).order_by(Img.created_at.desc())
     with reader() as session:
         row = session.scalars(query).first()
         if row is None:
@@ -62,26 +62,26 @@ def get_all(project_id=None, filters=None, sort_keys=('created_at', 'id'),
 
     :raises: ImageNotFound for an unknown marker.
     """
-    I = models.Image
-    query = _visible(sa.select(*I.columns()).where(I.deleted == 0),
+    Img = models.Image
+    query = _visible(sa.select(*Img.columns()).where(Img.deleted == 0),
                      project_id)
     for key, value in (filters or {}).items():
         if key == 'ids':
-            query = query.where(I.id.in_(value))
+            query = query.where(Img.id.in_(value))
         elif key == 'size_min':
-            query = query.where(I.size >= value)
+            query = query.where(Img.size >= value)
         elif key == 'size_max':
-            query = query.where(I.size <= value)
+            query = query.where(Img.size <= value)
         else:
-            query = query.where(getattr(I, key) == value)
+            query = query.where(getattr(Img, key) == value)
     with reader() as session:
         marker_row = None
         if marker is not None:
-            marker_row = session.execute(sa.select(*I.columns()).where(
-                I.id == marker)).mappings().first()
+            marker_row = session.execute(sa.select(*Img.columns()).where(
+                Img.id == marker)).mappings().first()
             if marker_row is None:
                 raise exception.ImageNotFound(image_id=marker)
-        query = pagination.paginate(query, I, sort_keys, sort_dirs,
+        query = pagination.paginate(query, Img, sort_keys, sort_dirs,
                                     marker_row, limit)
         return [dict(r) for r in session.execute(query).mappings()]
 
@@ -91,27 +91,27 @@ def update(image_id, values, expected_status=None):
 
     :raises: ImageNotFound; Conflict if its status is not the expected one.
     """
-    I = models.Image
-    stmt = sa.update(I).where(I.id == image_id, I.deleted == 0)
+    Img = models.Image
+    stmt = sa.update(Img).where(Img.id == image_id, Img.deleted == 0)
     if expected_status is not None:
-        stmt = stmt.where(I.status.in_(expected_status))
+        stmt = stmt.where(Img.status.in_(expected_status))
     with transaction() as session:
         if session.execute(stmt.values(updated_at=utcnow(),
                                        **values)).rowcount != 1:
-            row = session.get(I, image_id)
+            row = session.get(Img, image_id)
             if row is None or row.deleted:
                 raise exception.ImageNotFound(image_id=image_id)
             raise exception.Conflict(reason='Image status is %s.'
                                      % row.status)
-        return session.get(I, image_id).to_dict()
+        return session.get(Img, image_id).to_dict()
 
 
 def destroy(image_id):
     """:raises: ImageNotFound."""
-    I = models.Image
+    Img = models.Image
     with transaction() as session:
-        row = session.scalars(sa.select(I).where(
-            I.id == image_id, I.deleted == 0)).first()
+        row = session.scalars(sa.select(Img).where(
+            Img.id == image_id, Img.deleted == 0)).first()
         if row is None:
             raise exception.ImageNotFound(image_id=image_id)
         row.deleted, row.deleted_at, row.status = 1, utcnow(), 'deleted'

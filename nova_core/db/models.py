@@ -6,9 +6,19 @@ include ``deleted`` admit a new row with the same name.
 """
 import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float,
-                        ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -19,7 +29,8 @@ def utcnow():
 class Base(DeclarativeBase):
 
     def to_dict(self):
-        return {c.key: getattr(self, c.key) for c in self.__mapper__.column_attrs}
+        return {c.key: getattr(self, c.key)
+                for c in self.__mapper__.column_attrs}
 
     @classmethod
     def columns(cls):

@@ -12,17 +12,16 @@ def paginate(query, model, sort_keys, sort_dirs, marker=None, limit=None):
     columns = [getattr(model, key) for key in sort_keys]
     query = query.order_by(*[
         col.desc() if direction == 'desc' else col.asc()
-        for col, direction in zip(columns, sort_dirs)])
+        for col, direction in zip(columns, sort_dirs, strict=True)])
     if marker is not None:
         # (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ... with > for asc and
         # < for desc; NULLs sort first in asc as SQLite and MySQL do.
         branches = []
-        for i, (col, direction) in enumerate(zip(columns, sort_dirs)):
-            value = marker[sort_keys[i]]
-            equal_before = [_equal(c, marker[k])
-                            for c, k in zip(columns[:i], sort_keys[:i])]
+        pairs = list(zip(columns, sort_keys, sort_dirs, strict=True))
+        for i, (col, key, direction) in enumerate(pairs):
+            equal_before = [_equal(c, marker[k]) for c, k, _ in pairs[:i]]
             branches.append(sa.and_(*equal_before,
-                                    _after(col, value, direction)))
+                                    _after(col, marker[key], direction)))
         query = query.where(sa.or_(*branches))
     if limit is not None:
         query = query.limit(limit)

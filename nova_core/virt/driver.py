@@ -60,7 +60,7 @@ class ComputeDriver(abc.ABC):
         :raises: VirtDriverError if the hypervisor cannot be reached.
         """
 
-    def cleanup_host(self, host):
+    def cleanup_host(self, host):  # noqa: B027 - optional hook
         """Release what ``init_host`` acquired; called at service stop."""
 
     def register_event_listener(self, callback):

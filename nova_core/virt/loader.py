@@ -1,6 +1,6 @@
 """Load the hypervisor driver named by ``[DEFAULT] compute_driver``."""
-from importlib import metadata
 import logging
+from importlib import metadata
 
 from stevedore import driver as sd_driver
 

@@ -54,7 +54,7 @@ def _sort(params):
     if not keys:
         keys = [validation.single(params, 'sort_key', 'created_at')]
         dirs = [validation.single(params, 'sort_dir', 'desc')]
-    for key, direction in zip(keys, dirs):
+    for key, direction in zip(keys, dirs, strict=True):
         if key not in db_images.SORT_KEYS or direction not in ('asc',
                                                                'desc'):
             raise exception.ValidationError(

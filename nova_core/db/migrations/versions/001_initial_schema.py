@@ -5,9 +5,8 @@ Revision ID: 001
 Revises:
 Create Date: 2026-11-24 23:07:21.813236
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '001'
 down_revision = None

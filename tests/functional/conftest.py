@@ -1,0 +1,67 @@
+"""The whole system in one process: nova-core-all on embedded defaults.
+
+One cloud serves the session (starting one costs ~1 s); tests create what
+they need under names of their own. The fake driver fails ``spawn`` and
+``reboot`` for servers whose name starts with ``fail-``.
+"""
+import pytest
+
+from nova_core.bootstrap import STARTER_IMAGE
+from nova_core.cmd import all as all_cmd
+from nova_core.conf import CONF
+from nova_core_drivers.fake import conf as fake_conf
+from tests.fixtures.client import Client
+from tests.fixtures.conf import parse
+
+
+CLOUD_CONF = """
+[DEFAULT]
+state_path = %(state)s
+transport_url = local://
+osapi_compute_listen_port = 0
+use_stderr = false
+log_file = %(state)s/nova-core.log
+
+[database]
+connection = sqlite:///%(state)s/nova-core.sqlite
+
+[fake]
+fail_operations = spawn,reboot
+fail_instance_names = ^fail-
+"""
+
+
+@pytest.fixture(scope='session')
+def cloud(tmp_path_factory):
+    state = tmp_path_factory.mktemp('state')
+    conf_file = state / 'nova.conf'
+    conf_file.write_text(CLOUD_CONF % {'state': state})
+    all_cmd.set_defaults(CONF)
+    fake_conf.register_opts(CONF)
+    parse([conf_file])
+    aio = all_cmd.AllInOne(CONF)
+    aio.start()
+    yield aio
+    aio.stop()
+
+
+@pytest.fixture(scope='session')
+def endpoint(cloud):
+    return cloud.endpoint
+
+
+@pytest.fixture
+def api(endpoint):
+    return Client(endpoint)
+
+
+@pytest.fixture
+def admin(endpoint):
+    return Client(endpoint, token='admin:admin')
+
+
+@pytest.fixture(scope='session')
+def image_id(endpoint):
+    images = Client(endpoint, version=None).get(
+        '/images', params={'name': STARTER_IMAGE}).json()['images']
+    return images[0]['id']
