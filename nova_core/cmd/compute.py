@@ -40,3 +40,7 @@ def main(argv=None):
     finally:
         svc.stop()
         rpc.cleanup()
+
+
+if __name__ == '__main__':
+    main()

@@ -13,7 +13,6 @@ from nova_core_drivers.fake import conf as fake_conf
 from tests.fixtures.client import Client
 from tests.fixtures.conf import parse
 
-
 CLOUD_CONF = """
 [DEFAULT]
 state_path = %(state)s

@@ -10,12 +10,11 @@ from oslo_config import cfg
 
 libvirt = pytest.importorskip('libvirt')
 
-from nova_core_drivers.libvirt import conf as libvirt_conf
-from nova_core_drivers.libvirt import driver as libvirt_driver
-
 from nova_core import exception
 from nova_core.conf import default as default_conf
 from nova_core.conf import glance as glance_conf
+from nova_core_drivers.libvirt import conf as libvirt_conf
+from nova_core_drivers.libvirt import driver as libvirt_driver
 
 needs_qemu_img = pytest.mark.skipif(shutil.which('qemu-img') is None,
                                     reason='qemu-img is not installed')

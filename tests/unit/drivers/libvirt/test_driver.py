@@ -7,12 +7,12 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 import pytest
-from nova_core_drivers.libvirt import driver as libvirt_driver
-from nova_core_drivers.libvirt import host as libvirt_host
 
 from nova_core import exception
 from nova_core.compute import power_state
 from nova_core.virt import driver as virt_driver
+from nova_core_drivers.libvirt import driver as libvirt_driver
+from nova_core_drivers.libvirt import host as libvirt_host
 
 from .conftest import make_instance, needs_qemu_img
 

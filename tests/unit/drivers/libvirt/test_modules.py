@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 import pytest
+
+from nova_core import exception
 from nova_core_drivers.libvirt import conf as libvirt_conf
 from nova_core_drivers.libvirt import errors, guest_xml, imagecache
 from nova_core_drivers.libvirt.guest_files import GuestFiles
-
-from nova_core import exception
 
 from .conftest import make_instance, needs_qemu_img
 

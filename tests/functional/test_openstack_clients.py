@@ -1,0 +1,65 @@
+"""The unmodified ``openstack`` CLI and openstacksdk against nova-core-all."""
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which('openstack') is None,
+                                reason='python-openstackclient missing')
+
+
+@pytest.fixture
+def cli(endpoint):
+    env = dict(os.environ, OS_AUTH_TYPE='none', OS_ENDPOINT=endpoint,
+               OS_IDENTITY_API_VERSION='3')
+    env.pop('OS_CLOUD', None)
+
+    def run(*args):
+        result = subprocess.run(['openstack', *args], env=env, text=True,
+                                capture_output=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+    return run
+
+
+def test_server_lifecycle_with_cli(cli):
+    created = json.loads(cli('server', 'create', '--flavor', 'm1.tiny',
+                             '--image', 'fake-image', '--wait', '-f', 'json',
+                             'cli-vm'))
+    assert created['status'] == 'ACTIVE'
+    listed = json.loads(cli('server', 'list', '-f', 'json'))
+    row = [r for r in listed if r['ID'] == created['id']][0]
+    assert (row['Name'], row['Status'], row['Image'], row['Flavor']) == (
+        'cli-vm', 'ACTIVE', 'fake-image', 'm1.tiny')
+    shown = json.loads(cli('server', 'show', '-f', 'json', created['id']))
+    assert shown['name'] == 'cli-vm'
+    cli('server', 'delete', '--wait', created['id'])
+    listed = json.loads(cli('server', 'list', '-f', 'json'))
+    assert created['id'] not in [r['ID'] for r in listed]
+
+
+def test_flavor_and_image_lists_with_cli(cli):
+    flavors = json.loads(cli('flavor', 'list', '-f', 'json'))
+    assert {'m1.tiny', 'm1.small', 'm1.medium', 'm1.large'} <= {
+        f['Name'] for f in flavors}
+    images = json.loads(cli('image', 'list', '-f', 'json'))
+    assert 'fake-image' in [i['Name'] for i in images]
+
+
+def test_openstacksdk(endpoint):
+    import openstack
+    conn = openstack.connect(auth_type='none', auth={'endpoint': endpoint})
+    flavor = conn.compute.find_flavor('m1.tiny')
+    image = conn.image.find_image('fake-image')
+    server = conn.compute.create_server(name='sdk-vm', flavor_id=flavor.id,
+                                        image_id=image.id, networks='none')
+    server = conn.compute.wait_for_server(server, wait=30, interval=0.2)
+    assert server.status == 'ACTIVE'
+    assert server.name in [s.name for s in conn.compute.servers()]
+    conn.compute.stop_server(server)
+    conn.compute.wait_for_server(server, status='SHUTOFF', wait=30,
+                                 interval=0.2)
+    conn.compute.delete_server(server)
+    conn.compute.wait_for_delete(server, wait=30, interval=0.2)
