@@ -1,4 +1,8 @@
-"""Instance actions and their events (``os-instance-actions``)."""
+"""Instance actions and their events (``os-instance-actions``).
+
+Events are written on every boot and every action, so their statements
+are built once, with bind parameters, on the tables themselves.
+"""
 import sqlalchemy as sa
 
 from nova_core.db import models
@@ -6,21 +10,34 @@ from nova_core.db.models import utcnow
 from nova_core.db.session import reader, transaction
 
 A, E = models.InstanceAction, models.InstanceActionEvent
+AT, ET = A.__table__, E.__table__
+
+_INSERT_ACTION = AT.insert()
+_ACTION_ID = sa.select(AT.c.id).where(
+    AT.c.instance_uuid == sa.bindparam('b_uuid'),
+    AT.c.request_id == sa.bindparam('b_request')).order_by(
+        AT.c.id.desc()).limit(1)
+_TOUCH_ACTION = AT.update().where(AT.c.id == sa.bindparam('b_action'))
+_INSERT_EVENT = ET.insert()
+_OPEN_EVENT = sa.select(ET.c.id).where(
+    ET.c.action_id == sa.bindparam('b_action'),
+    ET.c.event == sa.bindparam('b_event'),
+    ET.c.finish_time.is_(None)).order_by(ET.c.id.desc()).limit(1)
+_CLOSE_EVENT = ET.update().where(ET.c.id == sa.bindparam('b_event_id'))
 
 
 def start(instance_uuid, action, request_id, user_id, project_id):
     now = utcnow()
     with transaction() as session:
-        session.execute(sa.insert(A).values(
-            instance_uuid=instance_uuid, action=action,
-            request_id=request_id, user_id=user_id, project_id=project_id,
-            start_time=now, created_at=now))
+        session.execute(_INSERT_ACTION, {
+            'instance_uuid': instance_uuid, 'action': action,
+            'request_id': request_id, 'user_id': user_id,
+            'project_id': project_id, 'start_time': now, 'created_at': now})
 
 
 def _action_id(session, instance_uuid, request_id):
-    return session.execute(sa.select(A.id).where(
-        A.instance_uuid == instance_uuid, A.request_id == request_id
-    ).order_by(A.id.desc()).limit(1)).scalar()
+    return session.execute(_ACTION_ID, {'b_uuid': instance_uuid,
+                                        'b_request': request_id}).scalar()
 
 
 def event_start(instance_uuid, request_id, event, host):
@@ -30,11 +47,11 @@ def event_start(instance_uuid, request_id, event, host):
         action_id = _action_id(session, instance_uuid, request_id)
         if action_id is None:
             return None
-        session.execute(sa.insert(E).values(
-            action_id=action_id, event=event, host=host, start_time=now,
-            created_at=now))
-        session.execute(sa.update(A).where(A.id == action_id).values(
-            updated_at=now))
+        session.execute(_INSERT_EVENT, {
+            'action_id': action_id, 'event': event, 'host': host,
+            'start_time': now, 'created_at': now})
+        session.execute(_TOUCH_ACTION, {'b_action': action_id,
+                                        'updated_at': now})
         return action_id
 
 
@@ -47,24 +64,21 @@ def event_finish(instance_uuid, request_id, event, result, traceback=None,
         action_id = _action_id(session, instance_uuid, request_id)
         if action_id is None:
             return
-        event_id = session.execute(sa.select(E.id).where(
-            E.action_id == action_id, E.event == event,
-            E.finish_time.is_(None)).order_by(E.id.desc()).limit(1)).scalar()
+        event_id = session.execute(_OPEN_EVENT, {
+            'b_action': action_id, 'b_event': event}).scalar()
         values = {'finish_time': now, 'result': result,
                   'traceback': traceback, 'details': details,
                   'updated_at': now}
         if event_id is None:
-            session.execute(sa.insert(E).values(
-                action_id=action_id, event=event, host=host,
-                start_time=start_time or now, created_at=now, **values))
+            session.execute(_INSERT_EVENT, dict(
+                values, action_id=action_id, event=event, host=host,
+                start_time=start_time or now, created_at=now))
         else:
-            session.execute(sa.update(E).where(E.id == event_id).values(
-                **values))
-        action_values = {'updated_at': now}
+            session.execute(_CLOSE_EVENT, dict(values, b_event_id=event_id))
+        touch = {'b_action': action_id, 'updated_at': now}
         if result == 'Error':
-            action_values['message'] = 'Error'
-        session.execute(sa.update(A).where(A.id == action_id).values(
-            **action_values))
+            touch['message'] = 'Error'
+        session.execute(_TOUCH_ACTION, touch)
 
 
 def get_all(instance_uuid, limit=None, marker=None, changes_since=None):

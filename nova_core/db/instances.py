@@ -28,6 +28,31 @@ _COLUMNS = [column.label(key) for key, column in _COLUMN_OF.items()]
 _BY_UUID = sa.select(*_COLUMNS).where(T.c.uuid == sa.bindparam('b_uuid'),
                                       T.c.deleted == 0)
 _UPDATES = {}
+_BY_ID = T.update().where(T.c.id == sa.bindparam('b_id'))
+_CLEAR_HOST = T.update().where(T.c.id == sa.bindparam('b_id'),
+                               T.c.host == sa.bindparam('b_host'))
+CNT = models.ComputeNode.__table__
+_CLAIM = CNT.update().where(
+    CNT.c.id == sa.bindparam('b_node'), CNT.c.deleted == 0,
+    CNT.c.vcpus_used + sa.bindparam('b_vcpus') <=
+    (CNT.c.vcpus - CNT.c.reserved_vcpus) * CNT.c.cpu_allocation_ratio,
+    CNT.c.memory_mb_used + sa.bindparam('b_ram') <=
+    (CNT.c.memory_mb - CNT.c.reserved_memory_mb) * CNT.c.ram_allocation_ratio,
+    CNT.c.local_gb_used + sa.bindparam('b_disk') <=
+    (CNT.c.local_gb - CNT.c.reserved_disk_gb) * CNT.c.disk_allocation_ratio,
+).values(vcpus_used=CNT.c.vcpus_used + sa.bindparam('b_vcpus'),
+         memory_mb_used=CNT.c.memory_mb_used + sa.bindparam('b_ram'),
+         local_gb_used=CNT.c.local_gb_used + sa.bindparam('b_disk'),
+         running_vms=CNT.c.running_vms + 1)
+_UNCLAIM = CNT.update().where(
+    CNT.c.host == sa.bindparam('b_host'),
+    CNT.c.hypervisor_hostname == sa.bindparam('b_hypervisor'),
+    CNT.c.deleted == 0,
+).values(vcpus_used=CNT.c.vcpus_used - sa.bindparam('b_vcpus'),
+         memory_mb_used=CNT.c.memory_mb_used - sa.bindparam('b_ram'),
+         local_gb_used=CNT.c.local_gb_used - sa.bindparam('b_disk'),
+         running_vms=CNT.c.running_vms - 1)
+_INSERT_FAULT = models.InstanceFault.__table__.insert()
 _TABLE_DEFAULTS = {'ephemeral_gb': 0, 'swap': 0, 'power_state': 0,
                    'meta': {}, 'system_metadata': {}, 'tags': [],
                    'launch_index': 0, 'locked': False, 'progress': 0,
@@ -262,32 +287,22 @@ def claim(instance_uuid, node_id, host, node, availability_zone=None):
     :returns: True when claimed; False when the node is full.
     :raises: InstanceNotFound if the instance went away meanwhile.
     """
-    CN = models.ComputeNode
     with transaction() as session:
         inst = _one(session, instance_uuid, for_update=True)
-        disk = inst['root_gb'] + inst['ephemeral_gb']
-        updated = session.execute(
-            sa.update(CN).where(
-                CN.id == node_id, CN.deleted == 0,
-                CN.vcpus_used + inst['vcpus'] <=
-                (CN.vcpus - CN.reserved_vcpus) * CN.cpu_allocation_ratio,
-                CN.memory_mb_used + inst['memory_mb'] <=
-                (CN.memory_mb - CN.reserved_memory_mb) *
-                CN.ram_allocation_ratio,
-                CN.local_gb_used + disk <=
-                (CN.local_gb - CN.reserved_disk_gb) * CN.disk_allocation_ratio,
-            ).values(vcpus_used=CN.vcpus_used + inst['vcpus'],
-                     memory_mb_used=CN.memory_mb_used + inst['memory_mb'],
-                     local_gb_used=CN.local_gb_used + disk,
-                     running_vms=CN.running_vms + 1).execution_options(
-                         synchronize_session=False)).rowcount
-        if updated != 1:
+        resources = _resources(inst)
+        if session.execute(_CLAIM, dict(resources, b_node=node_id)
+                           ).rowcount != 1:
             return False
-        session.execute(sa.update(M).where(M.id == inst['id']).values(
-            host=host, node=node, updated_at=utcnow(),
-            availability_zone=inst['availability_zone'] or availability_zone
-        ).execution_options(synchronize_session=False))
+        session.execute(_BY_ID, {
+            'b_id': inst['id'], 'host': host, 'node': node,
+            'updated_at': utcnow(), 'availability_zone':
+            inst['availability_zone'] or availability_zone})
         return True
+
+
+def _resources(inst):
+    return {'b_vcpus': inst['vcpus'], 'b_ram': inst['memory_mb'],
+            'b_disk': inst['root_gb'] + inst['ephemeral_gb']}
 
 
 def _release(session, inst):
@@ -298,22 +313,12 @@ def _release(session, inst):
     """
     if inst['host'] is None:
         return
-    cleared = session.execute(sa.update(M).where(
-        M.id == inst['id'], M.host == inst['host']).values(
-            host=None, node=None).execution_options(
-                synchronize_session=False)).rowcount
-    if cleared != 1:
+    if session.execute(_CLEAR_HOST, {'b_id': inst['id'],
+                                     'b_host': inst['host'], 'host': None,
+                                     'node': None}).rowcount != 1:
         return
-    CN = models.ComputeNode
-    disk = inst['root_gb'] + inst['ephemeral_gb']
-    session.execute(sa.update(CN).where(
-        CN.host == inst['host'], CN.hypervisor_hostname == inst['node'],
-        CN.deleted == 0).values(
-            vcpus_used=CN.vcpus_used - inst['vcpus'],
-            memory_mb_used=CN.memory_mb_used - inst['memory_mb'],
-            local_gb_used=CN.local_gb_used - disk,
-            running_vms=CN.running_vms - 1).execution_options(
-                synchronize_session=False))
+    session.execute(_UNCLAIM, dict(_resources(inst), b_host=inst['host'],
+                                   b_hypervisor=inst['node']))
 
 
 def release_claim(instance_uuid, values=None):
@@ -321,9 +326,9 @@ def release_claim(instance_uuid, values=None):
     with transaction() as session:
         inst = _one(session, instance_uuid, for_update=True)
         _release(session, inst)
-        session.execute(sa.update(M).where(M.id == inst['id']).values(
-            updated_at=utcnow(), **(values or {})).execution_options(
-                synchronize_session=False))
+        params = {_COLUMN_OF[k].name: v for k, v in (values or {}).items()}
+        session.execute(_BY_ID, dict(params, b_id=inst['id'],
+                                     updated_at=utcnow()))
         return _as_dict(_one(session, instance_uuid))
 
 
@@ -336,12 +341,14 @@ def destroy(instance_uuid):
         inst = _one(session, instance_uuid, for_update=True)
         _release(session, inst)
         now = utcnow()
-        session.execute(sa.update(M).where(M.id == inst['id']).values(
-            deleted=inst['id'], deleted_at=now, terminated_at=now,
-            updated_at=now, vm_state=vm_states.DELETED,
-            task_state=None).execution_options(synchronize_session=False))
-        row = session.execute(_select(M.id == inst['id'])).mappings().one()
-        return _as_dict(row)
+        session.execute(_BY_ID, {
+            'b_id': inst['id'], 'deleted': inst['id'], 'deleted_at': now,
+            'terminated_at': now, 'updated_at': now,
+            'vm_state': vm_states.DELETED, 'task_state': None})
+        return _as_dict(dict(inst, deleted=inst['id'], deleted_at=now,
+                             terminated_at=now, updated_at=now,
+                             vm_state=vm_states.DELETED, task_state=None,
+                             host=None, node=None))
 
 
 def stuck_builds(older_than):
@@ -354,9 +361,10 @@ def stuck_builds(older_than):
 
 def fault_create(instance_uuid, code, message, details=None, host=None):
     with transaction() as session:
-        session.execute(sa.insert(models.InstanceFault).values(
-            instance_uuid=instance_uuid, code=code, message=message[:255],
-            details=details, host=host, created_at=utcnow()))
+        session.execute(_INSERT_FAULT, {
+            'instance_uuid': instance_uuid, 'code': code,
+            'message': message[:255], 'details': details, 'host': host,
+            'created_at': utcnow()})
 
 
 def faults_latest(instance_uuids):
