@@ -58,12 +58,15 @@ def seed_defaults():
     return created
 
 
+_FT = models.Flavor.__table__
+_GET = sa.select(*_FT.c).where(_FT.c.flavorid == sa.bindparam('b_id'))
+
+
 def get(flavorid):
     """:raises: FlavorNotFound."""
-    F = models.Flavor
     with reader() as session:
-        row = session.execute(sa.select(*F.columns()).where(
-            F.flavorid == str(flavorid))).mappings().first()
+        row = session.execute(_GET, {'b_id': str(flavorid)}
+                              ).mappings().first()
     if row is None:
         raise exception.FlavorNotFound(flavor_id=flavorid)
     return dict(row)

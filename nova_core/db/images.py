@@ -28,14 +28,22 @@ def _visible(query, project_id):
                               Img.owner == project_id))
 
 
+_IT = models.Image.__table__
+_GET = sa.select(*[c.label(a.key) for a, c in (
+    (a, a.columns[0]) for a in models.Image.__mapper__.column_attrs)]).where(
+    _IT.c.id == sa.bindparam('b_id'), _IT.c.deleted == 0)
+_GET_VISIBLE = _GET.where(sa.or_(
+    _IT.c.visibility.in_(('public', 'community')),
+    _IT.c.owner == sa.bindparam('b_project')))
+
+
 def get(image_id, project_id=None):
     """:raises: ImageNotFound, also for another project's private image."""
-    Img = models.Image
-    query = _visible(sa.select(*Img.columns()).where(Img.id == image_id,
-                                                   Img.deleted == 0),
-                     project_id)
+    query = _GET if project_id is None else _GET_VISIBLE
     with reader() as session:
-        row = session.execute(query).mappings().first()
+        row = session.execute(query, {'b_id': image_id,
+                                      'b_project': project_id}
+                              ).mappings().first()
     if row is None:
         raise exception.ImageNotFound(image_id=image_id)
     return dict(row)

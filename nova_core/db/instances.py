@@ -90,10 +90,11 @@ def create(values, action=None):
             for v in (values if many else [values])]
     for row in rows:
         row.setdefault('uuid', str(uuid_lib.uuid4()))
+    columns = [{_COLUMN_OF[k].name: v for k, v in r.items()} for r in rows]
     with transaction() as session:
-        session.execute(sa.insert(M), rows)
+        session.execute(T.insert(), columns)
         if action is not None:
-            session.execute(sa.insert(models.InstanceAction), [
+            session.execute(models.InstanceAction.__table__.insert(), [
                 dict(action, instance_uuid=r['uuid'], start_time=now,
                      created_at=now) for r in rows])
         uuids = [r['uuid'] for r in rows]
