@@ -6,17 +6,29 @@ from nova_core.db import models, pagination
 from nova_core.db.models import utcnow
 from nova_core.db.session import reader, transaction
 
+_IT = models.Image.__table__
+_GET = sa.select(*models.Image.columns()).where(
+    _IT.c.id == sa.bindparam('b_id'), _IT.c.deleted == 0)
+_GET_VISIBLE = _GET.where(sa.or_(
+    _IT.c.visibility.in_(('public', 'community')),
+    _IT.c.owner == sa.bindparam('b_project')))
+
 SORT_KEYS = ('name', 'status', 'container_format', 'disk_format', 'size',
              'id', 'created_at', 'updated_at', 'visibility', 'owner',
              'min_disk', 'min_ram')
 
+_DEFAULTS = {'status': 'queued', 'visibility': 'shared', 'min_ram': 0,
+             'min_disk': 0, 'protected': False, 'tags': [], 'properties': {},
+             'deleted': 0}
+
 
 def create(values):
+    values = dict(_DEFAULTS, **values)
     with transaction() as session:
-        row = models.Image(**values)
-        session.add(row)
-        session.flush()
-        return row.to_dict()
+        session.execute(_IT.insert(), dict(values,
+                                           created_at=models.utcnow()))
+        return dict(session.execute(_GET, {'b_id': values['id']}
+                                    ).mappings().one())
 
 
 def _visible(query, project_id):
@@ -26,15 +38,6 @@ def _visible(query, project_id):
     Img = models.Image
     return query.where(sa.or_(Img.visibility.in_(('public', 'community')),
                               Img.owner == project_id))
-
-
-_IT = models.Image.__table__
-_GET = sa.select(*[c.label(a.key) for a, c in (
-    (a, a.columns[0]) for a in models.Image.__mapper__.column_attrs)]).where(
-    _IT.c.id == sa.bindparam('b_id'), _IT.c.deleted == 0)
-_GET_VISIBLE = _GET.where(sa.or_(
-    _IT.c.visibility.in_(('public', 'community')),
-    _IT.c.owner == sa.bindparam('b_project')))
 
 
 def get(image_id, project_id=None):
@@ -55,13 +58,14 @@ def get_by_name(name, project_id=None):
     :raises: ImageNotFound.
     """
     Img = models.Image
-    query = _visible(sa.select(Img).where(Img.name == name, Img.deleted == 0),
-                     project_id).order_by(Img.created_at.desc())
+    query = _visible(sa.select(*Img.columns()).where(
+        Img.name == name, Img.deleted == 0), project_id).order_by(
+            Img.created_at.desc())
     with reader() as session:
-        row = session.scalars(query).first()
-        if row is None:
-            raise exception.ImageNotFound(image_id=name)
-        return row.to_dict()
+        row = session.execute(query).mappings().first()
+    if row is None:
+        raise exception.ImageNotFound(image_id=name)
+    return dict(row)
 
 
 def get_all(project_id=None, filters=None, sort_keys=('created_at', 'id'),
@@ -99,27 +103,27 @@ def update(image_id, values, expected_status=None):
 
     :raises: ImageNotFound; Conflict if its status is not the expected one.
     """
-    Img = models.Image
-    stmt = sa.update(Img).where(Img.id == image_id, Img.deleted == 0)
+    stmt = _IT.update().where(_IT.c.id == image_id, _IT.c.deleted == 0)
     if expected_status is not None:
-        stmt = stmt.where(Img.status.in_(expected_status))
+        stmt = stmt.where(_IT.c.status.in_(expected_status))
     with transaction() as session:
-        if session.execute(stmt.values(updated_at=utcnow(),
-                                       **values)).rowcount != 1:
-            row = session.get(Img, image_id)
-            if row is None or row.deleted:
-                raise exception.ImageNotFound(image_id=image_id)
+        changed = session.execute(stmt.values(
+            updated_at=utcnow(), **models.Image.column_names(values))
+        ).rowcount
+        row = session.execute(_GET, {'b_id': image_id}).mappings().first()
+        if row is None:
+            raise exception.ImageNotFound(image_id=image_id)
+        if changed != 1:
             raise exception.Conflict(reason='Image status is %s.'
-                                     % row.status)
-        return session.get(Img, image_id).to_dict()
+                                     % row['status'])
+        return dict(row)
 
 
 def destroy(image_id):
     """:raises: ImageNotFound."""
-    Img = models.Image
     with transaction() as session:
-        row = session.scalars(sa.select(Img).where(
-            Img.id == image_id, Img.deleted == 0)).first()
-        if row is None:
+        if session.execute(_IT.update().where(
+                _IT.c.id == image_id, _IT.c.deleted == 0).values(
+                    deleted=1, deleted_at=utcnow(),
+                    status='deleted')).rowcount != 1:
             raise exception.ImageNotFound(image_id=image_id)
-        row.deleted, row.deleted_at, row.status = 1, utcnow(), 'deleted'

@@ -34,9 +34,17 @@ class Base(DeclarativeBase):
 
     @classmethod
     def columns(cls):
-        """Every mapped column, labelled by attribute name, for Core selects
-        that return plain mappings (no ORM objects: much cheaper)."""
-        return [getattr(cls, c.key) for c in cls.__mapper__.column_attrs]
+        """Every table column labelled by its attribute name, for Core
+        selects that return plain mappings (no ORM objects: much cheaper)."""
+        return [a.columns[0].label(a.key)
+                for a in cls.__mapper__.column_attrs]
+
+    @classmethod
+    def column_names(cls, values):
+        """``values`` keyed by table column instead of attribute name."""
+        names = {a.key: a.columns[0].name
+                 for a in cls.__mapper__.column_attrs}
+        return {names[k]: v for k, v in values.items()}
 
 
 class TimestampMixin:

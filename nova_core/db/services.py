@@ -9,6 +9,9 @@ from nova_core.db import models
 from nova_core.db.models import utcnow
 from nova_core.db.session import reader, transaction
 
+S, CN = models.Service, models.ComputeNode
+ST, CNT = S.__table__, CN.__table__
+
 RESOURCE_FIELDS = ('hypervisor_hostname', 'hypervisor_type',
                    'hypervisor_version', 'host_ip', 'cpu_info', 'vcpus',
                    'memory_mb', 'local_gb', 'reserved_vcpus',
@@ -16,23 +19,33 @@ RESOURCE_FIELDS = ('hypervisor_hostname', 'hypervisor_type',
                    'cpu_allocation_ratio', 'ram_allocation_ratio',
                    'disk_allocation_ratio')
 
+_SERVICE = sa.select(*S.columns()).where(
+    ST.c.host == sa.bindparam('b_host'),
+    ST.c.binary == sa.bindparam('b_binary'), ST.c.deleted == 0)
+_HEARTBEAT = ST.update().where(
+    ST.c.host == sa.bindparam('b_host'),
+    ST.c.binary == sa.bindparam('b_binary'), ST.c.deleted == 0).values(
+        report_count=ST.c.report_count + 1)
+
 
 def register(host, binary, topic, availability_zone=None):
     """Create the service row, or revive the existing one; returns it."""
-    S = models.Service
+    now = utcnow()
+    key = {'b_host': host, 'b_binary': binary}
     with transaction() as session:
-        row = session.scalars(sa.select(S).where(
-            S.host == host, S.binary == binary, S.deleted == 0)).first()
+        row = session.execute(_SERVICE, key).mappings().first()
+        values = {'topic': topic, 'availability_zone': availability_zone,
+                  'last_seen_up': now}
         if row is None:
-            row = models.Service(uuid=str(uuid_lib.uuid4()), host=host,
-                                 binary=binary, topic=topic)
-            session.add(row)
-        row.topic = topic
-        row.availability_zone = availability_zone
-        row.last_seen_up = utcnow()
-        row.report_count = (row.report_count or 0) + 1
-        session.flush()
-        return row.to_dict()
+            session.execute(ST.insert(), dict(
+                values, uuid=str(uuid_lib.uuid4()), host=host,
+                binary=binary, report_count=1, disabled=False,
+                forced_down=False, deleted=0, created_at=now))
+        else:
+            session.execute(ST.update().where(ST.c.id == row['id']).values(
+                report_count=ST.c.report_count + 1, updated_at=now,
+                **values))
+        return dict(session.execute(_SERVICE, key).mappings().one())
 
 
 def heartbeat(host, binary):
@@ -40,28 +53,26 @@ def heartbeat(host, binary):
 
     :raises: ServiceNotFound when an operator deleted the service meanwhile.
     """
-    S = models.Service
     with transaction() as session:
-        count = session.execute(sa.update(S).where(
-            S.host == host, S.binary == binary, S.deleted == 0).values(
-                last_seen_up=utcnow(),
-                report_count=S.report_count + 1)).rowcount
+        count = session.execute(_HEARTBEAT, {
+            'b_host': host, 'b_binary': binary,
+            'last_seen_up': utcnow()}).rowcount
         if count != 1:
             raise exception.ServiceNotFound(service_id='%s/%s' % (host,
                                                                   binary))
 
 
 def get_all(binary=None, host=None, include_disabled=True):
-    S = models.Service
-    query = sa.select(S).where(S.deleted == 0).order_by(S.id)
+    query = sa.select(*S.columns()).where(ST.c.deleted == 0).order_by(
+        ST.c.id)
     if binary is not None:
-        query = query.where(S.binary == binary)
+        query = query.where(ST.c.binary == binary)
     if host is not None:
-        query = query.where(S.host == host)
+        query = query.where(ST.c.host == host)
     if not include_disabled:
-        query = query.where(S.disabled.is_(False))
+        query = query.where(ST.c.disabled.is_(False))
     with reader() as session:
-        return [r.to_dict() for r in session.scalars(query)]
+        return [dict(r) for r in session.execute(query).mappings()]
 
 
 def is_up(service, down_time, now=None):
@@ -80,41 +91,50 @@ def is_up(service, down_time, now=None):
 
 def node_update(host, resources):
     """Store a compute host's reported resources (never its claims)."""
-    CN, S = models.ComputeNode, models.Service
+    now = utcnow()
+    values = {f: resources[f] for f in RESOURCE_FIELDS if f in resources}
+    name = resources['hypervisor_hostname']
+    node_query = sa.select(*CN.columns()).where(
+        CNT.c.host == host, CNT.c.hypervisor_hostname == name,
+        CNT.c.deleted == 0)
     with transaction() as session:
-        service = session.scalars(sa.select(S).where(
-            S.host == host, S.binary == 'nova-compute',
-            S.deleted == 0)).first()
-        row = session.scalars(sa.select(CN).where(
-            CN.host == host, CN.hypervisor_hostname ==
-            resources['hypervisor_hostname'], CN.deleted == 0)).first()
+        service = session.execute(_SERVICE, {
+            'b_host': host, 'b_binary': 'nova-compute'}).mappings().first()
+        values['service_id'] = service['id'] if service else None
+        row = session.execute(node_query).mappings().first()
         if row is None:
-            row = models.ComputeNode(uuid=str(uuid_lib.uuid4()), host=host)
-            session.add(row)
-        for field in RESOURCE_FIELDS:
-            if field in resources:
-                setattr(row, field, resources[field])
-        row.service_id = service.id if service else None
-        row.updated_at = utcnow()
-        session.flush()
-        return row.to_dict()
+            session.execute(CNT.insert(), dict(
+                values, uuid=str(uuid_lib.uuid4()), host=host, vcpus_used=0,
+                memory_mb_used=0, local_gb_used=0, running_vms=0, deleted=0,
+                created_at=now))
+        else:
+            session.execute(CNT.update().where(CNT.c.id == row['id']).values(
+                updated_at=now, **values))
+        return dict(session.execute(node_query).mappings().one())
+
+
+_SCHEDULING = sa.select(
+    *CN.columns(), *[c.label('svc__' + c.name) for c in ST.c]).join_from(
+    CNT, ST, sa.and_(ST.c.host == CNT.c.host,
+                     ST.c.binary == 'nova-compute', ST.c.deleted == 0)
+).where(CNT.c.deleted == 0)
 
 
 def nodes_for_scheduling():
     """Every live compute node, joined with its service."""
-    CN, S = models.ComputeNode, models.Service
     with reader() as session:
-        rows = session.execute(sa.select(CN, S).join(
-            S, sa.and_(S.host == CN.host, S.binary == 'nova-compute',
-                       S.deleted == 0)).where(CN.deleted == 0))
-        return [dict(node.to_dict(), service=svc.to_dict())
-                for node, svc in rows]
+        rows = session.execute(_SCHEDULING).mappings()
+        return [dict({k: v for k, v in r.items()
+                      if not k.startswith('svc__')},
+                     service={k[5:]: v for k, v in r.items()
+                              if k.startswith('svc__')})
+                for r in rows]
 
 
 def node_get_all(host=None):
-    CN = models.ComputeNode
-    query = sa.select(CN).where(CN.deleted == 0).order_by(CN.id)
+    query = sa.select(*CN.columns()).where(CNT.c.deleted == 0).order_by(
+        CNT.c.id)
     if host is not None:
-        query = query.where(CN.host == host)
+        query = query.where(CNT.c.host == host)
     with reader() as session:
-        return [r.to_dict() for r in session.scalars(query)]
+        return [dict(r) for r in session.execute(query).mappings()]

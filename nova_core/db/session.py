@@ -8,14 +8,14 @@ import contextlib
 import threading
 
 import sqlalchemy as sa
-from sqlalchemy import event, orm
+from sqlalchemy import event
 
 from nova_core import exception
 from nova_core.conf import CONF
 
 _LOCK = threading.Lock()
 _ENGINE = None
-_SESSIONMAKER = None
+_ENGINES = None
 _FORBIDDEN = False
 #: Serializes this process's SQLite writers on a Python lock: SQLite's own
 #: busy handler sleeps up to 100 ms between retries, so queueing here is
@@ -70,7 +70,7 @@ def _sqlite_begin(conn):
 
 
 def get_engine():
-    global _ENGINE, _SESSIONMAKER
+    global _ENGINE, _ENGINES
     if _FORBIDDEN:
         raise exception.DBAccessForbidden(what='database engine requested')
     if _ENGINE is None:
@@ -80,21 +80,19 @@ def get_engine():
                     raise exception.ConfigInvalid(
                         reason='[database] connection is not set')
                 _ENGINE = create_engine(CONF.database.connection)
-                _SESSIONMAKER = {
-                    writer: orm.sessionmaker(
-                        bind=_ENGINE.execution_options(nova_writer=writer),
-                        expire_on_commit=False)
+                _ENGINES = {
+                    writer: _ENGINE.execution_options(nova_writer=writer)
                     for writer in (True, False)}
     return _ENGINE
 
 
 def dispose():
     """Drop the engine (tests, and processes that fork)."""
-    global _ENGINE, _SESSIONMAKER
+    global _ENGINE, _ENGINES
     with _LOCK:
         if _ENGINE is not None:
             _ENGINE.dispose()
-        _ENGINE = _SESSIONMAKER = None
+        _ENGINE = _ENGINES = None
 
 
 def reader():
@@ -103,19 +101,19 @@ def reader():
 
 @contextlib.contextmanager
 def transaction(writer=True):
-    """A session in one transaction: committed on success, else rolled back.
+    """A connection in one transaction: committed on success, else rolled
+    back. Pass ``writer=False`` for transactions that only read.
 
-    Pass ``writer=False`` for transactions that only read.
+    The database layer speaks SQLAlchemy Core on connections: no ORM
+    session, whose bookkeeping costs more than the queries themselves.
     """
     engine = get_engine()
     serialize = writer and engine.dialect.name == 'sqlite'
-    session = _SESSIONMAKER[writer]()
     if serialize:
         _SQLITE_WRITER.acquire()
     try:
-        with session.begin():
-            yield session
+        with _ENGINES[writer].begin() as connection:
+            yield connection
     finally:
-        session.close()
         if serialize:
             _SQLITE_WRITER.release()
