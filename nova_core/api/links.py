@@ -7,9 +7,14 @@ from nova_core.conf import CONF
 
 
 def base_url():
-    """``http://host:port`` of the API as the client reached it."""
-    prefix = CONF.api.compute_link_prefix
-    return (prefix or flask.request.host_url).rstrip('/')
+    """``http://host:port`` of the API as the client reached it (worked out
+    once per request: every item of a list has links)."""
+    cached = flask.g.get('base_url')
+    if cached is None:
+        prefix = CONF.api.compute_link_prefix
+        cached = flask.g.base_url = (prefix or
+                                     flask.request.host_url).rstrip('/')
+    return cached
 
 
 def resource(collection, ident):

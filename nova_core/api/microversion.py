@@ -45,8 +45,14 @@ class APIVersion:
         return True
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_cached(text):
+    return APIVersion.parse(text)
+
+
 def _coerce(value):
-    return value if isinstance(value, APIVersion) else APIVersion.parse(value)
+    """Versions named in code (``'2.47'``) are parsed once."""
+    return value if isinstance(value, APIVersion) else _parse_cached(value)
 
 
 MIN_VERSION = APIVersion(2, 1)
