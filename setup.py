@@ -31,6 +31,7 @@ setup(
         'oslo.config>=9.0',
         'oslo.messaging>=14.0',
         'oslo.log>=5.0',
+        'oslo.policy>=4.0',
         'oslo.utils>=6.0',
         'stevedore>=5.0',
         'sqlalchemy>=2.0',
@@ -59,6 +60,9 @@ setup(
             'nova_core.drivers.fake = nova_core_drivers.fake.conf:list_opts',
             'nova_core.drivers.libvirt = '
             'nova_core_drivers.libvirt.conf:list_opts',
+        ],
+        'oslo.policy.policies': [
+            'nova_core = nova_core.policies:list_rules',
         ],
         'oslo.messaging.drivers': [
             'local = nova_core.local_transport:LocalDriver',

@@ -6,7 +6,7 @@ ImageStore`. Statuses follow Glance v2: ``queued`` until data arrives,
 """
 import uuid as uuid_lib
 
-from nova_core import exception
+from nova_core import exception, policy
 from nova_core.api import validation
 from nova_core.api.schemas import images as schemas
 from nova_core.db import images as db_images
@@ -23,19 +23,19 @@ def get(context, image_id):
 
 
 def get_owned(context, image_id):
-    """An image the caller may change: its own, or any for admins.
+    """An image the caller may change (policy ``modify_image``).
 
     :raises: ImageNotFound, Forbidden.
     """
     image = get(context, image_id)
-    if not context.is_admin and image['owner'] != context.project_id:
-        raise exception.Forbidden(action='modify_image')
+    policy.authorize(context, 'modify_image', {'owner': image['owner'],
+                                               'project_id': image['owner']})
     return image
 
 
 def _check_publicize(context, values):
-    if values.get('visibility') == 'public' and not context.is_admin:
-        raise exception.Forbidden(action='publicize_image')
+    if values.get('visibility') == 'public':
+        policy.authorize(context, 'publicize_image')
 
 
 def create(context, document):

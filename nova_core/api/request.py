@@ -1,8 +1,6 @@
 """The request's context and microversion, and the services views call."""
 import flask
 
-from nova_core import exception
-
 
 def context():
     return flask.g.context
@@ -18,8 +16,3 @@ def servers_api():
 
 def conf():
     return flask.current_app.extensions['nova_core']['conf']
-
-
-def require_admin(action):
-    if not context().is_admin:
-        raise exception.Forbidden(action=action)

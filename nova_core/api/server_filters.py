@@ -6,7 +6,7 @@ them, except ``all_tenants``, which is refused (403).
 import datetime
 import re
 
-from nova_core import exception
+from nova_core import exception, policy
 from nova_core.api import status
 from nova_core.api.schemas import types
 from nova_core.api.validation import single
@@ -56,14 +56,13 @@ class ListArgs:
         self.matches_nothing = matches_nothing
 
 
-def parse(params, context, version, max_limit):
+def parse(params, context, version, max_limit, detail=False):
     """:raises: ValidationError (400) or Forbidden (403)."""
     filters, nothing = {}, False
     admin = context.is_admin
     if _all_tenants(params):
-        if not admin:
-            raise exception.Forbidden(
-                action='os_compute_api:servers:index:get_all_tenants')
+        policy.authorize(context, 'os_compute_api:servers:%s:get_all_tenants'
+                         % ('detail' if detail else 'index'))
         project = single(params, 'project_id') or single(params, 'tenant_id')
         if project:
             filters['project_id'] = project

@@ -9,7 +9,7 @@ import re
 import secrets
 import uuid as uuid_lib
 
-from nova_core import exception
+from nova_core import exception, policy
 from nova_core.api.schemas import types
 from nova_core.compute import power_state, task_states, vm_states
 from nova_core.compute import rpcapi as compute_rpcapi
@@ -110,10 +110,9 @@ class ServersAPI:
         if zone and ':' in zone:
             zone, _, rest = zone.partition(':')
             host = rest.split(':')[0] or None
-        if (host or server.get('hypervisor_hostname')) and \
-                not context.is_admin:
-            raise exception.Forbidden(
-                action='os_compute_api:servers:create:forced_host')
+        if host or server.get('hypervisor_hostname'):
+            policy.authorize(context,
+                             'os_compute_api:servers:create:forced_host')
         if not (zone or host):
             return None, None
         computes = db_services.get_all(binary='nova-compute')

@@ -200,3 +200,20 @@ def test_image_given_only_as_boot_block_device(api, image_id):
     server_id = response.json()['server']['id']
     assert api.wait_for(server_id, 'ACTIVE')['image']['id'] == image_id
     api.delete('/servers/%s' % server_id)
+
+
+def test_reader_may_look_but_not_touch(api, image_id):
+    server_id = api.boot('read-only', image=image_id)['id']
+    reader = api.as_user()
+    reader.session.headers['X-Roles'] = 'reader'
+    assert reader.get('/servers/%s' % server_id).status_code == 200
+    for response in (
+            reader.delete('/servers/%s' % server_id),
+            reader.action(server_id, {'os-stop': None}),
+            reader.post('/servers', json={'server': {
+                'name': 'x', 'flavorRef': '1', 'imageRef': image_id,
+                'networks': 'none'}})):
+        assert response.status_code == 403
+        assert fault(response)[0] == 'forbidden'
+    api.wait_for(server_id, 'ACTIVE')
+    api.delete('/servers/%s' % server_id)

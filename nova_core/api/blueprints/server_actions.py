@@ -6,7 +6,7 @@ requests one gets 409.
 """
 import flask
 
-from nova_core import exception
+from nova_core import exception, policy
 from nova_core.api import request, validation
 from nova_core.api.schemas import servers as schemas
 from nova_core.compute import task_states as ts
@@ -64,27 +64,35 @@ def _console_output(ctx, api, instance, body):
     return flask.jsonify({'output': output}), 200
 
 
-#: action name -> (schema, handler); handlers return a response or None.
+#: action name -> (policy, schema, handler); a handler returns a response
+#: or None (202).
 ACTIONS = {
-    'reboot': (schemas.REBOOT, _reboot),
-    'os-stop': (schemas.no_argument_action('os-stop'),
+    'reboot': ('os_compute_api:servers:reboot', schemas.REBOOT, _reboot),
+    'os-stop': ('os_compute_api:servers:stop',
+                schemas.no_argument_action('os-stop'),
                 _simple('stop', (vs.ACTIVE, vs.ERROR), ts.POWERING_OFF,
                         'stop_instance')),
-    'os-start': (schemas.no_argument_action('os-start'),
+    'os-start': ('os_compute_api:servers:start',
+                 schemas.no_argument_action('os-start'),
                  _simple('start', (vs.STOPPED,), ts.POWERING_ON,
                          'start_instance')),
-    'pause': (schemas.no_argument_action('pause'),
+    'pause': ('os_compute_api:os-pause-server:pause',
+              schemas.no_argument_action('pause'),
               _simple('pause', (vs.ACTIVE,), ts.PAUSING, 'pause_instance')),
-    'unpause': (schemas.no_argument_action('unpause'),
+    'unpause': ('os_compute_api:os-pause-server:unpause',
+                schemas.no_argument_action('unpause'),
                 _simple('unpause', (vs.PAUSED,), ts.UNPAUSING,
                         'unpause_instance')),
-    'suspend': (schemas.no_argument_action('suspend'),
+    'suspend': ('os_compute_api:os-suspend-server:suspend',
+                schemas.no_argument_action('suspend'),
                 _simple('suspend', (vs.ACTIVE,), ts.SUSPENDING,
                         'suspend_instance')),
-    'resume': (schemas.no_argument_action('resume'),
+    'resume': ('os_compute_api:os-suspend-server:resume',
+               schemas.no_argument_action('resume'),
                _simple('resume', (vs.SUSPENDED,), ts.RESUMING,
                        'resume_instance')),
-    'os-getConsoleOutput': (schemas.CONSOLE_OUTPUT, _console_output),
+    'os-getConsoleOutput': ('os_compute_api:os-console-output',
+                            schemas.CONSOLE_OUTPUT, _console_output),
 }
 
 
@@ -102,7 +110,9 @@ def action(server_id):
     if name not in ACTIONS:
         raise exception.ValidationError(detail='There is no such action: %s'
                                         % name)
-    schema, handler = ACTIONS[name]
+    rule, schema, handler = ACTIONS[name]
     validation.check(schema, document)
+    policy.authorize(ctx, rule, {'project_id': instance['project_id'],
+                                 'user_id': instance['user_id']})
     response = handler(ctx, api, instance, document)
     return response if response is not None else ('', 202)

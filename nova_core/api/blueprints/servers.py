@@ -1,7 +1,7 @@
 """``/servers``: create, list, show, update, delete."""
 import flask
 
-from nova_core import exception
+from nova_core import exception, policy
 from nova_core.api import links, request, server_filters, validation
 from nova_core.api.schemas import servers as schemas
 from nova_core.api.schemas import types
@@ -14,9 +14,11 @@ bp = flask.Blueprint('servers', __name__)
 
 def _list(detail):
     ctx, version = request.context(), request.version()
+    policy.authorize(ctx, 'os_compute_api:servers:%s'
+                     % ('detail' if detail else 'index'))
     params = validation.query(schemas.list_query(version))
     args = server_filters.parse(params, ctx, version,
-                                request.conf().api.max_limit)
+                                request.conf().api.max_limit, detail)
     instances = []
     if not args.matches_nothing and args.limit:
         try:
@@ -45,8 +47,9 @@ def _list(detail):
 
 
 def _host_statuses(ctx, version):
-    """Nova's ``host_status`` (2.16, admins): UP, DOWN or MAINTENANCE."""
-    if not (ctx.is_admin and version.matches('2.16')):
+    """Nova's ``host_status`` (2.16): UP, DOWN or MAINTENANCE."""
+    if not (version.matches('2.16') and policy.can(
+            ctx, 'os_compute_api:servers:show:host_status')):
         return {}
     down_time = request.conf().service_down_time
     result = {}
@@ -77,6 +80,7 @@ def detail():
 @bp.post('/servers')
 def create():
     ctx, version = request.context(), request.version()
+    policy.authorize(ctx, 'os_compute_api:servers:create')
     body = validation.body(schemas.create(version))
     hints = (body.get('os:scheduler_hints') or
              body.get('OS-SCH-HNT:scheduler_hints'))
@@ -109,9 +113,16 @@ def show_one(instance):
                                      _no_host(instance, statuses)))
 
 
+def _target(instance):
+    return {'project_id': instance['project_id'],
+            'user_id': instance['user_id']}
+
+
 @bp.get('/servers/<server_id>')
 def show(server_id):
     instance = request.servers_api().get(request.context(), server_id)
+    policy.authorize(request.context(), 'os_compute_api:servers:show',
+                     _target(instance))
     return flask.jsonify({'server': show_one(instance)})
 
 
@@ -120,6 +131,8 @@ def update(server_id):
     body = validation.body(schemas.update(request.version()))
     api = request.servers_api()
     instance = api.get(request.context(), server_id)
+    policy.authorize(request.context(), 'os_compute_api:servers:update',
+                     _target(instance))
     instance = api.update(request.context(), instance, body['server'])
     return flask.jsonify({'server': show_one(instance)})
 
@@ -128,5 +141,7 @@ def update(server_id):
 def delete(server_id):
     api = request.servers_api()
     instance = api.get(request.context(), server_id)
+    policy.authorize(request.context(), 'os_compute_api:servers:delete',
+                     _target(instance))
     api.delete(request.context(), instance)
     return '', 204

@@ -1,6 +1,7 @@
 """``/os-services``: the services of the cloud and whether they are up."""
 import flask
 
+from nova_core import policy
 from nova_core.api import links, request, validation
 from nova_core.db import services as db_services
 
@@ -32,7 +33,7 @@ def view(service, version, down_time):
 
 @bp.get('/os-services')
 def index():
-    request.require_admin('os_compute_api:os-services:list')
+    policy.authorize(request.context(), 'os_compute_api:os-services:list')
     params = validation.query(QUERY)
     services = db_services.get_all(binary=validation.single(params, 'binary'),
                                    host=validation.single(params, 'host'))

@@ -1,0 +1,78 @@
+"""Default policies of ``/servers`` and its actions."""
+from oslo_policy import policy
+
+from nova_core.policies import base
+
+SERVERS = 'os_compute_api:servers:%s'
+
+
+def _rule(name, check, description, method, path):
+    return policy.DocumentedRuleDefault(
+        name=SERVERS % name, check_str=check, description=description,
+        operations=[{'method': method, 'path': path}])
+
+
+rules = [
+    _rule('index', base.PROJECT_READER_OR_ADMIN, 'List servers.', 'GET',
+          '/servers'),
+    _rule('detail', base.PROJECT_READER_OR_ADMIN,
+          'List servers with details.', 'GET', '/servers/detail'),
+    _rule('index:get_all_tenants', base.ADMIN,
+          'List the servers of all projects.', 'GET', '/servers'),
+    _rule('detail:get_all_tenants', base.ADMIN,
+          'List the servers of all projects with details.', 'GET',
+          '/servers/detail'),
+    _rule('show', base.PROJECT_READER_OR_ADMIN, 'Show a server.', 'GET',
+          '/servers/{server_id}'),
+    _rule('show:host_status', base.ADMIN,
+          'Show host_status of servers (2.16).', 'GET',
+          '/servers/{server_id}'),
+    _rule('create', base.PROJECT_MEMBER_OR_ADMIN, 'Create servers.',
+          'POST', '/servers'),
+    _rule('create:forced_host', base.ADMIN,
+          'Place a new server on a host of the caller\'s choice.', 'POST',
+          '/servers'),
+    _rule('update', base.PROJECT_MEMBER_OR_ADMIN, 'Update a server.', 'PUT',
+          '/servers/{server_id}'),
+    _rule('delete', base.PROJECT_MEMBER_OR_ADMIN, 'Delete a server.',
+          'DELETE', '/servers/{server_id}'),
+    _rule('reboot', base.PROJECT_MEMBER_OR_ADMIN, 'Reboot a server.',
+          'POST', '/servers/{server_id}/action (reboot)'),
+    _rule('stop', base.PROJECT_MEMBER_OR_ADMIN, 'Stop a server.', 'POST',
+          '/servers/{server_id}/action (os-stop)'),
+    _rule('start', base.PROJECT_MEMBER_OR_ADMIN, 'Start a server.', 'POST',
+          '/servers/{server_id}/action (os-start)'),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-pause-server:pause',
+        check_str=base.PROJECT_MEMBER_OR_ADMIN, description='Pause a server.',
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action (pause)'}]),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-pause-server:unpause',
+        check_str=base.PROJECT_MEMBER_OR_ADMIN,
+        description='Unpause a server.',
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action (unpause)'}]),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-suspend-server:suspend',
+        check_str=base.PROJECT_MEMBER_OR_ADMIN,
+        description='Suspend a server.',
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action (suspend)'}]),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-suspend-server:resume',
+        check_str=base.PROJECT_MEMBER_OR_ADMIN,
+        description='Resume a suspended server.',
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action (resume)'}]),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-console-output',
+        check_str=base.PROJECT_MEMBER_OR_ADMIN,
+        description='Show the console output of a server.',
+        operations=[{'method': 'POST', 'path':
+                     '/servers/{server_id}/action (os-getConsoleOutput)'}]),
+]
+
+
+def list_rules():
+    return rules
