@@ -66,7 +66,9 @@ def _sqlite_begin(conn):
     the lock at BEGIN makes writers queue (up to the busy timeout) instead.
     """
     writer = conn.get_execution_options().get('nova_writer', False)
-    conn.exec_driver_sql('BEGIN IMMEDIATE' if writer else 'BEGIN')
+    # Straight to sqlite3: this runs for every transaction.
+    conn.connection.driver_connection.execute(
+        'BEGIN IMMEDIATE' if writer else 'BEGIN')
 
 
 def get_engine():
