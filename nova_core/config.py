@@ -10,15 +10,20 @@ VERSION = '0.1.0'
 _LOG_OPTS_REGISTERED = False
 
 
+def register_log_opts():
+    """oslo.log's options, registered once (before defaults are set)."""
+    global _LOG_OPTS_REGISTERED
+    if not _LOG_OPTS_REGISTERED:
+        log.register_options(CONF)
+        _LOG_OPTS_REGISTERED = True
+
+
 def parse_args(argv, default_config_files=None):
     """Parse ``--config-file`` and friends into ``CONF``, then check it.
 
     Exits with a message naming the option when a value is invalid.
     """
-    global _LOG_OPTS_REGISTERED
-    if not _LOG_OPTS_REGISTERED:
-        log.register_options(CONF)
-        _LOG_OPTS_REGISTERED = True
+    register_log_opts()
     try:
         CONF(argv[1:], project='nova-core', version=VERSION,
              default_config_files=default_config_files)

@@ -17,18 +17,30 @@ _TRANSPORT = None
 
 
 def register_opts(conf):
-    """Register oslo.messaging's ``[DEFAULT]`` options (``transport_url``)
-    before the transport exists, so that defaults can be set on them."""
+    """Register oslo.messaging's options before the transport exists, so
+    that nova-core's defaults can be set on them.
+
+    RabbitMQ consumers take one unacknowledged message at a time
+    (``rabbit_qos_prefetch_count = 1``, unless the operator says
+    otherwise): with the broker's default of unlimited prefetch, a
+    conductor stopped during a burst of builds took dozens of messages with
+    it; with one, what it has not started stays queued for the others.
+    """
     from oslo_messaging import opts
     for group, group_opts in opts.list_opts():
         if group in (None, 'DEFAULT'):
             conf.register_opts(group_opts)
+        elif group == 'oslo_messaging_rabbit':
+            conf.register_opts(group_opts, group=group)
+    conf.set_default('rabbit_qos_prefetch_count', 1,
+                     group='oslo_messaging_rabbit')
 
 
 def init(conf):
     """Create the process's transport from ``[DEFAULT] transport_url``."""
     global _TRANSPORT
     if _TRANSPORT is None:
+        register_opts(conf)
         _TRANSPORT = messaging.get_rpc_transport(
             conf, allowed_remote_exmods=ALLOWED_EXMODS)
     return _TRANSPORT

@@ -3,7 +3,7 @@ import sys
 
 from oslo_config import cfg
 
-from nova_core import bootstrap, config
+from nova_core import bootstrap, config, exception
 from nova_core.conf import CONF
 from nova_core.db import migration
 
@@ -44,5 +44,10 @@ def _add_parsers(subparsers):
 def main(argv=None):
     CONF.register_cli_opt(cfg.SubCommandOpt(
         'command', title='Commands', handler=_add_parsers))
+    config.register_log_opts()
+    CONF.set_default('use_stderr', True)  # stdout is for the answers
     config.parse_args(argv or sys.argv)
-    COMMANDS[(CONF.command.name, CONF.command.action)]()
+    try:
+        COMMANDS[(CONF.command.name, CONF.command.action)]()
+    except exception.NovaCoreException as exc:
+        sys.exit('nova-core-manage: %s' % exc.format_message())

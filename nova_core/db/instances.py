@@ -290,6 +290,9 @@ def claim(instance_uuid, node_id, host, node, availability_zone=None):
     """
     with transaction() as session:
         inst = _one(session, instance_uuid, for_update=True)
+        if inst['host'] is not None:
+            # Placed already (a redelivered build): claim nothing twice.
+            return inst['host'] == host and inst['node'] == node
         resources = _resources(inst)
         if session.execute(_CLAIM, dict(resources, b_node=node_id)
                            ).rowcount != 1:

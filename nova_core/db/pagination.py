@@ -11,11 +11,11 @@ def paginate(query, model, sort_keys, sort_dirs, marker=None, limit=None):
     """
     columns = [getattr(model, key) for key in sort_keys]
     query = query.order_by(*[
-        col.desc() if direction == 'desc' else col.asc()
-        for col, direction in zip(columns, sort_dirs, strict=True)])
+        clause for col, direction in zip(columns, sort_dirs, strict=True)
+        for clause in _order(col, direction)])
     if marker is not None:
         # (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ... with > for asc and
-        # < for desc; NULLs sort first in asc as SQLite and MySQL do.
+        # < for desc; NULLs sort first in asc (see _order).
         branches = []
         pairs = list(zip(columns, sort_keys, sort_dirs, strict=True))
         for i, (col, key, direction) in enumerate(pairs):
@@ -26,6 +26,17 @@ def paginate(query, model, sort_keys, sort_dirs, marker=None, limit=None):
     if limit is not None:
         query = query.limit(limit)
     return query
+
+
+def _order(col, direction):
+    """ORDER BY clauses putting NULLs first when ascending, last when
+    descending, on every backend (PostgreSQL's own default is the reverse,
+    and MariaDB has no NULLS FIRST); the marker condition relies on it."""
+    if not col.expression.nullable:
+        return [col.desc() if direction == 'desc' else col.asc()]
+    nulls = sa.case((col.is_(None), 0), else_=1)
+    return ([nulls.desc(), col.desc()] if direction == 'desc'
+            else [nulls.asc(), col.asc()])
 
 
 def _equal(col, value):

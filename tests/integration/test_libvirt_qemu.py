@@ -50,11 +50,11 @@ def state_dir(host_ready):
 
 @pytest.fixture(scope='module')
 def driver(state_dir):
-    from nova_core_drivers.libvirt import conf as libvirt_conf
-    from nova_core_drivers.libvirt import driver as libvirt_driver
     from oslo_config import cfg
 
     from nova_core.conf import default as default_conf
+    from nova_core_drivers.libvirt import conf as libvirt_conf
+    from nova_core_drivers.libvirt import driver as libvirt_driver
 
     conf = cfg.ConfigOpts()
     default_conf.register_opts(conf)
