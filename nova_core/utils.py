@@ -24,6 +24,11 @@ class KeyedLocks:
                 lock = self._locks[key] = _Lock()
             return lock
 
+    def held(self, key):
+        """Whether someone holds (or waits for) the lock of ``key``."""
+        with self._guard:
+            return key in self._locks
+
 
 class _Lock:
     """A lock that can be weakly referenced (``threading.Lock`` cannot)."""

@@ -263,7 +263,11 @@ class ComputeManager:
 
         A guest that stopped while its instance was active with no task
         in flight is recorded as stopped, as Nova's power-state sync does.
+        Events about an instance this service is working on are its own
+        doing: the operation records the state when it ends.
         """
+        if self.instance_locks.held(event.instance_uuid):
+            return
         values = {'power_state': event.power_state}
         try:
             instance = self.conductor.instance_update(

@@ -129,3 +129,15 @@ def test_reconcile_resumes_guests_when_asked(manager, conf):
     reconcile.reconcile_host(manager, get_admin_context())
     assert manager.conductor.instances['lost']['vm_state'] == 'active'
     assert manager.driver.list_instances() == ['lost']
+
+
+def test_lifecycle_events_of_busy_instances_are_left_to_the_operation(
+        manager):
+    from nova_core.virt.driver import LifecycleEvent
+    ctxt = get_admin_context()
+    manager.conductor.instances['c'] = _instance('c')
+    with manager.instance_locks('c'):
+        manager.handle_lifecycle_event(ctxt, LifecycleEvent('c', 4))
+    assert manager.conductor.calls == []
+    manager.handle_lifecycle_event(ctxt, LifecycleEvent('c', 4))
+    assert manager.conductor.instances['c']['vm_state'] == 'stopped'
