@@ -5,6 +5,7 @@ from nova_core import exception
 from nova_core.compute import vm_states
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
+from nova_core.db import session as db_session
 from nova_core.db.models import utcnow
 from nova_core.scheduler import host_selection
 
@@ -25,7 +26,13 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
                 memory_mb=instance['memory_mb'],
                 disk_gb=instance['root_gb'] + instance['ephemeral_gb'])
     try:
-        node = _claim_first_fitting(uuid, spec, conf)
+        with db_session.transaction():
+            node = _claim_first_fitting(uuid, spec, conf)
+            # Scheduling takes milliseconds: the event is written whole,
+            # with the claim.
+            db_actions.event_finish(uuid, context.request_id, EVENT,
+                                    'Success', start_time=started,
+                                    host=conf.host)
     except exception.InstanceNotFound:
         LOG.info('Instance %s was deleted before it was scheduled', uuid)
         return
@@ -34,9 +41,6 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
         return
     instance = dict(instance, host=node['host'],
                     node=node['hypervisor_hostname'])
-    # Scheduling takes milliseconds: the event is written once, whole.
-    db_actions.event_finish(uuid, context.request_id, EVENT, 'Success',
-                            start_time=started, host=conf.host)
     compute_rpcapi.build_and_run_instance(context, instance, image_meta)
 
 

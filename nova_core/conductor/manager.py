@@ -11,6 +11,7 @@ from nova_core.conductor import build
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db import services as db_services
+from nova_core.db import session as db_session
 from nova_core.db.models import utcnow
 
 LOG = logging.getLogger(__name__)
@@ -53,10 +54,12 @@ class ConductorManager:
         for key in ('launched_at', 'terminated_at'):
             if isinstance(values.get(key), str):
                 values[key] = datetime.datetime.fromisoformat(values[key])
-        instance = db_instances.update(
-            instance_uuid, values, expected_task_state=expected_task_state)
-        if event is not None:
-            self._record_event(context, instance_uuid, event)
+        with db_session.transaction():
+            instance = db_instances.update(
+                instance_uuid, values,
+                expected_task_state=expected_task_state)
+            if event is not None:
+                self._record_event(context, instance_uuid, event)
         return instance
 
     @staticmethod
@@ -78,11 +81,13 @@ class ConductorManager:
     def instance_build_failed(self, context, instance_uuid, message, details,
                               host, event=None):
         """Give back the claim, record the fault, put the instance in ERROR."""
-        db_instances.fault_create(instance_uuid, 500, message, details, host)
-        instance = db_instances.release_claim(instance_uuid, {
-            'vm_state': vm_states.ERROR, 'task_state': None})
-        if event is not None:
-            self._record_event(context, instance_uuid, event)
+        with db_session.transaction():
+            db_instances.fault_create(instance_uuid, 500, message, details,
+                                      host)
+            instance = db_instances.release_claim(instance_uuid, {
+                'vm_state': vm_states.ERROR, 'task_state': None})
+            if event is not None:
+                self._record_event(context, instance_uuid, event)
         return instance
 
     def instance_fault_create(self, context, instance_uuid, code, message,

@@ -101,21 +101,38 @@ def reader():
     return transaction(writer=False)
 
 
+_CURRENT = threading.local()
+
+
 @contextlib.contextmanager
 def transaction(writer=True):
     """A connection in one transaction: committed on success, else rolled
     back. Pass ``writer=False`` for transactions that only read.
 
+    Inside another transaction of this thread, the outer one is reused, so
+    callers can group several database functions into one transaction
+    (``with transaction(): update(...); event_finish(...)``).
+
     The database layer speaks SQLAlchemy Core on connections: no ORM
     session, whose bookkeeping costs more than the queries themselves.
     """
+    outer = getattr(_CURRENT, 'connection', None)
+    if outer is not None:
+        if writer and not _CURRENT.writer:
+            raise RuntimeError('a writing transaction inside a reading one')
+        yield outer
+        return
     engine = get_engine()
     serialize = writer and engine.dialect.name == 'sqlite'
     if serialize:
         _SQLITE_WRITER.acquire()
     try:
         with _ENGINES[writer].begin() as connection:
-            yield connection
+            _CURRENT.connection, _CURRENT.writer = connection, writer
+            try:
+                yield connection
+            finally:
+                _CURRENT.connection = None
     finally:
         if serialize:
             _SQLITE_WRITER.release()
