@@ -82,13 +82,14 @@ def _count(session, endpoint, status):
         'status': status, 'limit': 1000}, headers=HEADERS).json()['servers'])
 
 
-def wait_active(session, endpoint, timeout):
-    """Poll the (cheap) list of servers still building, every 0.1 s."""
+def wait_active(session, endpoint, timeout, interval=0.25):
+    """Poll the list of servers still building every ``interval`` seconds
+    (the reported time is late by up to one interval)."""
     deadline = time.monotonic() + timeout
     while _count(session, endpoint, 'BUILD'):
         if time.monotonic() > deadline:
             sys.exit('servers still building after %ss' % timeout)
-        time.sleep(0.1)
+        time.sleep(interval)
     errors = _count(session, endpoint, 'ERROR')
     if errors:
         sys.exit('%d servers went to ERROR' % errors)

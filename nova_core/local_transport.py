@@ -108,6 +108,10 @@ class LocalDriver(impl_fake.FakeDriver):
         self._exchange_manager = _ExchangeManager(default_exchange)
         self._allowed_exmods = allowed_remote_exmods or []
 
+    @staticmethod
+    def _check_serialize(message):
+        """_send already took the message through JSON."""
+
     def _send(self, target, ctxt, message, wait_for_reply=None, timeout=None,
               transport_options=None):
         return super()._send(target, _through_json(ctxt),
