@@ -15,11 +15,12 @@ class Service:
     deleted it) and ``heartbeat()`` runs every ``report_interval``; where
     they write depends on the service (the conductor writes to the
     database, compute asks a conductor). ``on_start()`` runs once after
-    registering and before the first request is taken.
+    registering and before the first request is taken; ``on_stop()`` once
+    the last request is done.
     """
 
     def __init__(self, conf, binary, topic, manager, register, heartbeat,
-                 tasks=(), on_start=None):
+                 tasks=(), on_start=None, on_stop=None):
         self.conf = conf
         self.binary = binary
         self.topic = topic
@@ -27,6 +28,7 @@ class Service:
         self._register = register
         self._heartbeat = heartbeat
         self._on_start = on_start
+        self._on_stop = on_stop
         self._server = None
         self._periodic = periodic.PeriodicTasks(
             [(conf.report_interval, self.report_state)] + list(tasks),
@@ -59,4 +61,6 @@ class Service:
             self._server.stop()
             self._server.wait()
             self._server = None
+        if self._on_stop is not None:
+            self._on_stop()
         LOG.info('%s stopped', self.binary)

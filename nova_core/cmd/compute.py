@@ -34,12 +34,7 @@ def main(argv=None):
         svc = compute_service.create_service(CONF)
     except exception.DriverLoadError as exc:
         sys.exit('nova-core-compute: %s' % exc.format_message())
-    svc.start()
-    try:
-        common.wait_for_signal()
-    finally:
-        svc.stop()
-        rpc.cleanup()
+    common.serve(svc, cleanup=[rpc.cleanup])
 
 
 if __name__ == '__main__':

@@ -10,10 +10,5 @@ from nova_core.conf import CONF
 def main(argv=None):
     config.parse_args(argv or sys.argv)
     rpc.init(CONF)
-    svc = conductor_service.create_service(CONF)
-    svc.start()
-    try:
-        common.wait_for_signal()
-    finally:
-        svc.stop()
-        rpc.cleanup()
+    common.serve(conductor_service.create_service(CONF),
+                 cleanup=[rpc.cleanup])

@@ -68,4 +68,5 @@ def create_service(conf):
                                                       BINARY),
         tasks=[(conf.compute.resource_report_interval,
                 lambda: manager.update_available_resource(ctxt))],
-        on_start=lambda: reconcile.reconcile_host(manager, ctxt))
+        on_start=lambda: reconcile.reconcile_host(manager, ctxt),
+        on_stop=lambda: driver.cleanup_host(conf.host))

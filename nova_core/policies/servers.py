@@ -12,6 +12,15 @@ def _rule(name, check, description, method, path):
         operations=[{'method': method, 'path': path}])
 
 
+def _action(name, description, action):
+    """A server action with its own policy name (Nova's os-* extensions)."""
+    return policy.DocumentedRuleDefault(
+        name='os_compute_api:' + name, check_str=base.PROJECT_MEMBER_OR_ADMIN,
+        description=description, operations=[{
+            'method': 'POST',
+            'path': '/servers/{server_id}/action (%s)' % action}])
+
+
 rules = [
     _rule('index', base.PROJECT_READER_OR_ADMIN, 'List servers.', 'GET',
           '/servers'),
@@ -42,35 +51,13 @@ rules = [
           '/servers/{server_id}/action (os-stop)'),
     _rule('start', base.PROJECT_MEMBER_OR_ADMIN, 'Start a server.', 'POST',
           '/servers/{server_id}/action (os-start)'),
-    policy.DocumentedRuleDefault(
-        name='os_compute_api:os-pause-server:pause',
-        check_str=base.PROJECT_MEMBER_OR_ADMIN, description='Pause a server.',
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (pause)'}]),
-    policy.DocumentedRuleDefault(
-        name='os_compute_api:os-pause-server:unpause',
-        check_str=base.PROJECT_MEMBER_OR_ADMIN,
-        description='Unpause a server.',
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (unpause)'}]),
-    policy.DocumentedRuleDefault(
-        name='os_compute_api:os-suspend-server:suspend',
-        check_str=base.PROJECT_MEMBER_OR_ADMIN,
-        description='Suspend a server.',
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (suspend)'}]),
-    policy.DocumentedRuleDefault(
-        name='os_compute_api:os-suspend-server:resume',
-        check_str=base.PROJECT_MEMBER_OR_ADMIN,
-        description='Resume a suspended server.',
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (resume)'}]),
-    policy.DocumentedRuleDefault(
-        name='os_compute_api:os-console-output',
-        check_str=base.PROJECT_MEMBER_OR_ADMIN,
-        description='Show the console output of a server.',
-        operations=[{'method': 'POST', 'path':
-                     '/servers/{server_id}/action (os-getConsoleOutput)'}]),
+    _action('os-pause-server:pause', 'Pause a server.', 'pause'),
+    _action('os-pause-server:unpause', 'Unpause a server.', 'unpause'),
+    _action('os-suspend-server:suspend', 'Suspend a server.', 'suspend'),
+    _action('os-suspend-server:resume', 'Resume a suspended server.',
+            'resume'),
+    _action('os-console-output', 'Show the console output of a server.',
+            'os-getConsoleOutput'),
 ]
 
 
