@@ -27,6 +27,13 @@ HEADERS = {'X-Auth-Token': 'bench:bench',
 def start_all_in_one(state_path, port):
     """Run ``nova-core-all`` on its embedded defaults; returns the process
     and its endpoint once it answers."""
+    endpoint = 'http://127.0.0.1:%d/v2.1' % port
+    try:
+        requests.get(endpoint, timeout=1)
+        sys.exit('something already answers at %s; pick another --port'
+                 % endpoint)
+    except requests.ConnectionError:
+        pass
     conf = os.path.join(state_path, 'nova.conf')
     with open(conf, 'w') as out:
         out.write('[DEFAULT]\nstate_path = %s\nosapi_compute_listen_port = '
@@ -34,7 +41,6 @@ def start_all_in_one(state_path, port):
     log = open(os.path.join(state_path, 'all.log'), 'w')
     proc = subprocess.Popen(['nova-core-all', '--config-file', conf],
                             stdout=log, stderr=subprocess.STDOUT)
-    endpoint = 'http://127.0.0.1:%d/v2.1' % port
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -77,16 +83,18 @@ def boot(session, endpoint, flavor, image, index):
     return response.json()['server']['id']
 
 
-def _count(session, endpoint, status):
+def _count(session, endpoint, status, limit=1000):
     return len(session.get(endpoint + '/servers', params={
-        'status': status, 'limit': 1000}, headers=HEADERS).json()['servers'])
+        'status': status, 'limit': limit}, headers=HEADERS).json()[
+            'servers'])
 
 
 def wait_active(session, endpoint, timeout, interval=0.25):
-    """Poll the list of servers still building every ``interval`` seconds
-    (the reported time is late by up to one interval)."""
+    """Ask every ``interval`` seconds whether any server is still building
+    (one item is enough to know; the reported time is late by up to one
+    interval)."""
     deadline = time.monotonic() + timeout
-    while _count(session, endpoint, 'BUILD'):
+    while _count(session, endpoint, 'BUILD', limit=1):
         if time.monotonic() > deadline:
             sys.exit('servers still building after %ss' % timeout)
         time.sleep(interval)
@@ -119,6 +127,11 @@ def main():
     parser.add_argument('--flavor', default='m1.tiny')
     parser.add_argument('--image', default='fake-image')
     parser.add_argument('--detail-rounds', type=int, default=20)
+    parser.add_argument('--warmup', type=int, default=10,
+                        help='servers booted and deleted before measuring, '
+                             'so one-time costs (statement and schema '
+                             'compilation, first connections) are not '
+                             'counted')
     parser.add_argument('--timeout', type=float, default=600)
     parser.add_argument('--port', type=int, default=18774,
                         help='port of the nova-core-all this starts')
@@ -128,21 +141,41 @@ def main():
     if endpoint is None:
         cloud, endpoint = start_all_in_one(
             tempfile.mkdtemp(prefix='nova-core-bench-'), args.port)
+    try:
+        measure(endpoint, args, cloud)
+    finally:
+        if cloud is not None:
+            cloud.terminate()
+            cloud.wait(30)
+
+
+def measure(endpoint, args, cloud=None):
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(pool_maxsize=args.threads * 2)
     session.mount('http://', adapter)
     flavor = find(session, endpoint, 'flavors', args.flavor)
     image = find(session, endpoint, 'images', args.image)
-
-    start = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
-        ids = list(pool.map(lambda i: boot(session, endpoint, flavor, image,
-                                           i), range(args.servers)))
-    accepted = time.perf_counter() - start
-    wait_active(session, endpoint, args.timeout)
-    active = time.perf_counter() - start
-    samples = detail_latency(session, endpoint, args.detail_rounds)
-
+    if args.warmup:
+        warm = [boot(session, endpoint, flavor, image, -i - 1)
+                for i in range(args.warmup)]
+        wait_active(session, endpoint, args.timeout)
+        delete_all(session, endpoint, warm, args.threads)
+        while session.get(endpoint + '/servers', params={'limit': 1},
+                          headers=HEADERS).json()['servers']:
+            time.sleep(0.1)
+    ids = []
+    try:
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
+            ids = list(pool.map(lambda i: boot(session, endpoint, flavor,
+                                               image, i),
+                                range(args.servers)))
+        accepted = time.perf_counter() - start
+        wait_active(session, endpoint, args.timeout)
+        active = time.perf_counter() - start
+        samples = detail_latency(session, endpoint, args.detail_rounds)
+    finally:
+        delete_all(session, endpoint, ids, args.threads)
     print('target: %s' % ('nova-core-all (child process, SQLite, local://,'
                           ' fake driver)' if cloud else endpoint))
     print('servers: %d, client threads: %d' % (args.servers, args.threads))
@@ -157,10 +190,6 @@ def main():
     if cloud is not None:
         print('peak RSS of nova-core-all: %.0f MiB'
               % process_rss_mib(cloud.pid))
-    delete_all(session, endpoint, ids, args.threads)
-    if cloud is not None:
-        cloud.terminate()
-        cloud.wait(30)
 
 
 if __name__ == '__main__':

@@ -14,8 +14,9 @@ Every figure is seconds from the request to the moment; "console" is the
 first ``nova-core guest up`` line in the console log. Run as root with
 libvirtd up::
 
-    python bench/libvirt_boot.py [--rounds 3] \
-        [--write bench/RESULTS-libvirt.md]
+    python bench/libvirt_boot.py [--rounds 3] [--write FILE]
+
+Its figures are in bench/RESULTS.md.
 """
 import argparse
 import concurrent.futures
