@@ -4,7 +4,6 @@ Views call this; it checks what a request means against the database
 (flavor, image, zone, state), records the change, then casts the work to a
 conductor (builds) or to the instance's compute host (everything else).
 """
-import base64
 import re
 import secrets
 import uuid as uuid_lib
@@ -155,9 +154,6 @@ class ServersAPI:
             image_disk_format=image['disk_format'],
             image_container_format=image['container_format'],
             image_min_ram=image['min_ram'], image_min_disk=image['min_disk'])
-        user_data = server.get('user_data')
-        if user_data is not None:
-            base64.b64decode(user_data)  # checked by the schema already
         return {
             'display_name': server['name'],
             'display_description': server.get('description'),
@@ -177,7 +173,7 @@ class ServersAPI:
             'vm_state': vm_states.BUILDING,
             'task_state': task_states.SCHEDULING,
             'power_state': power_state.NOSTATE,
-            'user_data': user_data,
+            'user_data': server.get('user_data'),
             'meta': server.get('metadata') or {},
             'system_metadata': system_metadata,
             'tags': server.get('tags') or [],

@@ -63,3 +63,16 @@ def test_openstacksdk(endpoint):
                                  interval=0.2)
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=30, interval=0.2)
+
+
+def test_image_create_with_file(cli, tmp_path):
+    import hashlib
+    data = os.urandom(200000)
+    path = tmp_path / 'disk.raw'
+    path.write_bytes(data)
+    created = json.loads(cli('image', 'create', '--file', str(path),
+                             '--disk-format', 'raw', '--container-format',
+                             'bare', '-f', 'json', 'cli-image'))
+    assert created['status'] == 'active'
+    assert created['checksum'] == hashlib.md5(data).hexdigest()
+    cli('image', 'delete', created['id'])
