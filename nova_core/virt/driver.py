@@ -39,13 +39,6 @@ class ComputeDriver(abc.ABC):
     then ``init_host`` is called once before any other method.
     """
 
-    #: Static facts the compute manager may ask about.
-    capabilities = {
-        'supports_pause': True,
-        'supports_suspend': True,
-        'supports_snapshot': True,
-    }
-
     def __init__(self, conf, image_service=None):
         self.conf = conf
         self.image_service = image_service
@@ -147,34 +140,35 @@ class ComputeDriver(abc.ABC):
         :raises: InstanceNotFound, VirtDriverError.
         """
 
+    @abc.abstractmethod
     def pause(self, instance):
         """Pause the guest in memory.
 
         :raises: InstanceNotFound, VirtDriverError.
         """
-        raise NotImplementedError()
 
+    @abc.abstractmethod
     def unpause(self, instance):
         """Unpause a paused guest.
 
         :raises: InstanceNotFound, VirtDriverError.
         """
-        raise NotImplementedError()
 
+    @abc.abstractmethod
     def suspend(self, context, instance):
         """Save the guest's memory to disk and stop it.
 
         :raises: InstanceNotFound, VirtDriverError.
         """
-        raise NotImplementedError()
 
+    @abc.abstractmethod
     def resume(self, context, instance):
         """Resume a suspended guest.
 
         :raises: InstanceNotFound, VirtDriverError.
         """
-        raise NotImplementedError()
 
+    @abc.abstractmethod
     def snapshot(self, context, instance, image_id, upload):
         """Snapshot the guest's root disk into image ``image_id``.
 
@@ -183,7 +177,6 @@ class ComputeDriver(abc.ABC):
 
         :raises: InstanceNotFound, VirtDriverError.
         """
-        raise NotImplementedError()
 
     def resume_state_on_host_boot(self, context, instance):
         """Bring back a guest that should run but vanished with a host reboot.
