@@ -35,8 +35,9 @@ class ComputeDriver(abc.ABC):
     """Base class of hypervisor drivers.
 
     A driver is constructed with the global configuration object and an
-    :class:`ImageService` that downloads image data without database access,
-    then ``init_host`` is called once before any other method.
+    :class:`nova_core.image.client.ImageClient`, which moves image data
+    without database access; ``init_host`` is called once before any other
+    method.
     """
 
     def __init__(self, conf, image_service=None):

@@ -16,6 +16,8 @@ import uuid
 
 import requests
 
+from tests.fixtures.services import port_open  # noqa: F401 - re-exported
+
 RABBIT = ('127.0.0.1', 5672)
 MARIADB = ('127.0.0.1', 3306)
 POSTGRESQL = ('127.0.0.1', 5432)
@@ -34,14 +36,6 @@ def free_port(host='127.0.0.1'):
     with socket.socket() as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
-
-
-def port_open(host, port, timeout=1.0):
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 def wait_for(predicate, timeout, interval=0.2, what='condition'):
