@@ -16,7 +16,7 @@ import uuid
 
 import requests
 
-from tests.fixtures.services import port_open  # noqa: F401 - re-exported
+from tests.fixtures.net import port_open  # noqa: F401 - used by bench
 
 RABBIT = ('127.0.0.1', 5672)
 MARIADB = ('127.0.0.1', 3306)
