@@ -8,6 +8,7 @@ from nova_core.api.blueprints import (
     flavors,
     glance,
     images,
+    instance_actions,
     server_actions,
     servers,
     services,
@@ -18,8 +19,8 @@ from nova_core.conf import CONF
 from nova_core.image.store import ImageStore
 
 #: Blueprints of the Compute API, served under /v2.1.
-COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, flavors.bp,
-                      services.bp)
+COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
+                      flavors.bp, services.bp)
 _UNVERSIONED = ('versions.',)
 
 

@@ -153,7 +153,7 @@ def _status_filter(values, filters):
     return False
 
 
-def _time(value, name):
+def parse_time(value, name):
     try:
         parsed = datetime.datetime.fromisoformat(value.replace('Z',
                                                                '+00:00'))
@@ -172,10 +172,10 @@ def _time_filters(params, filters, version):
     before = (single(params, 'changes-before')
               if version.matches('2.66') else None)
     if since is not None:
-        filters['changes_since'] = _time(since, 'changes-since')
+        filters['changes_since'] = parse_time(since, 'changes-since')
         filters['deleted'] = True  # Nova lists deleted servers too
     if before is not None:
-        filters['changes_before'] = _time(before, 'changes-before')
+        filters['changes_before'] = parse_time(before, 'changes-before')
         filters['deleted'] = True
     if since and before and filters['changes_before'] < \
             filters['changes_since']:

@@ -5,9 +5,17 @@
 """
 import itertools
 
-from nova_core.policies import base, images, servers, services
+from nova_core.policies import (
+    base,
+    images,
+    instance_actions,
+    servers,
+    services,
+)
 
 
 def list_rules():
-    return list(itertools.chain(base.list_rules(), servers.list_rules(),
-                                images.list_rules(), services.list_rules()))
+    return list(itertools.chain(
+        base.list_rules(), servers.list_rules(),
+        instance_actions.list_rules(), images.list_rules(),
+        services.list_rules()))

@@ -35,6 +35,9 @@ def test_server_lifecycle_with_cli(cli):
         'cli-vm', 'ACTIVE', 'fake-image', 'm1.tiny')
     shown = json.loads(cli('server', 'show', '-f', 'json', created['id']))
     assert shown['name'] == 'cli-vm'
+    events = json.loads(cli('server', 'event', 'list', '-f', 'json',
+                            created['id']))
+    assert [e['Action'] for e in events] == ['create']
     cli('server', 'delete', '--wait', created['id'])
     listed = json.loads(cli('server', 'list', '-f', 'json'))
     assert created['id'] not in [r['ID'] for r in listed]
