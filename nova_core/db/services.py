@@ -138,3 +138,50 @@ def node_get_all(host=None):
         query = query.where(CNT.c.host == host)
     with reader() as session:
         return [dict(r) for r in session.execute(query).mappings()]
+
+
+def get_by_uuid(service_uuid):
+    """:raises: ServiceNotFound."""
+    with reader() as session:
+        row = session.execute(sa.select(*S.columns()).where(
+            ST.c.uuid == service_uuid, ST.c.deleted == 0)).mappings().first()
+    if row is None:
+        raise exception.ServiceNotFound(service_id=service_uuid)
+    return dict(row)
+
+
+def update(service_id, values):
+    """Change a service by its id; returns it.
+
+    :raises: ServiceNotFound.
+    """
+    with transaction() as session:
+        if session.execute(ST.update().where(
+                ST.c.id == service_id, ST.c.deleted == 0).values(
+                    updated_at=utcnow(), **values)).rowcount != 1:
+            raise exception.ServiceNotFound(service_id=service_id)
+        return dict(session.execute(sa.select(*S.columns()).where(
+            ST.c.id == service_id)).mappings().one())
+
+
+def destroy(service):
+    """Soft-delete a service and, for compute, its compute nodes.
+
+    :raises: Conflict when the compute host still holds instances.
+    """
+    IT = models.Instance.__table__
+    now = utcnow()
+    with transaction() as session:
+        if service['binary'] == 'nova-compute':
+            hosting = session.execute(sa.select(sa.func.count()).where(
+                IT.c.host == service['host'], IT.c.deleted == 0)).scalar()
+            if hosting:
+                raise exception.Conflict(
+                    reason='Unable to delete compute service that is '
+                           'hosting instances. Migrate or delete the '
+                           'instances first.')
+            session.execute(CNT.update().where(
+                CNT.c.host == service['host'], CNT.c.deleted == 0).values(
+                    deleted=CNT.c.id, deleted_at=now))
+        session.execute(ST.update().where(ST.c.id == service['id']).values(
+            deleted=service['id'], deleted_at=now))

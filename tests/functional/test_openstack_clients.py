@@ -10,18 +10,49 @@ pytestmark = pytest.mark.skipif(shutil.which('openstack') is None,
                                 reason='python-openstackclient missing')
 
 
-@pytest.fixture
-def cli(endpoint):
-    env = dict(os.environ, OS_AUTH_TYPE='none', OS_ENDPOINT=endpoint,
-               OS_IDENTITY_API_VERSION='3')
-    env.pop('OS_CLOUD', None)
-
+def _runner(env):
     def run(*args):
         result = subprocess.run(['openstack', *args], env=env, text=True,
                                 capture_output=True, timeout=120)
         assert result.returncode == 0, result.stderr
         return result.stdout
     return run
+
+
+@pytest.fixture
+def cli(endpoint):
+    env = dict(os.environ, OS_AUTH_TYPE='none', OS_ENDPOINT=endpoint,
+               OS_IDENTITY_API_VERSION='3')
+    env.pop('OS_CLOUD', None)
+    return _runner(env)
+
+
+@pytest.fixture
+def admin_cli(endpoint):
+    """noauth2 reads the token as user:project; admin_token sends ours."""
+    env = dict(os.environ, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin',
+               OS_ENDPOINT=endpoint, OS_IDENTITY_API_VERSION='3')
+    env.pop('OS_CLOUD', None)
+    return _runner(env)
+
+
+def test_compute_service_list_and_set(admin_cli):
+    services = json.loads(admin_cli('compute', 'service', 'list', '-f',
+                                    'json'))
+    compute = [s for s in services if s['Binary'] == 'nova-compute'][0]
+    assert compute['State'] == 'up'
+    try:
+        admin_cli('compute', 'service', 'set', '--disable',
+                  '--disable-reason', 'cli test', compute['Host'],
+                  'nova-compute')
+        services = json.loads(admin_cli('compute', 'service', 'list',
+                                        '--long', '-f', 'json'))
+        row = [s for s in services if s['Binary'] == 'nova-compute'][0]
+        assert (row['Status'], row['Disabled Reason']) == ('disabled',
+                                                           'cli test')
+    finally:
+        admin_cli('compute', 'service', 'set', '--enable', compute['Host'],
+                  'nova-compute')
 
 
 def test_server_lifecycle_with_cli(cli):
