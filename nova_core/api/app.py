@@ -7,6 +7,7 @@ from nova_core.api import auth, errors, microversion
 from nova_core.api.blueprints import (
     flavors,
     glance,
+    hypervisors,
     images,
     instance_actions,
     server_actions,
@@ -20,7 +21,7 @@ from nova_core.image.store import ImageStore
 
 #: Blueprints of the Compute API, served under /v2.1.
 COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
-                      flavors.bp, services.bp)
+                      flavors.bp, services.bp, hypervisors.bp)
 _UNVERSIONED = ('versions.',)
 
 

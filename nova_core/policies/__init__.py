@@ -7,6 +7,7 @@ import itertools
 
 from nova_core.policies import (
     base,
+    hypervisors,
     images,
     instance_actions,
     servers,
@@ -18,4 +19,4 @@ def list_rules():
     return list(itertools.chain(
         base.list_rules(), servers.list_rules(),
         instance_actions.list_rules(), images.list_rules(),
-        services.list_rules()))
+        services.list_rules(), hypervisors.list_rules()))

@@ -110,3 +110,8 @@ def test_image_create_with_file(cli, tmp_path):
     assert created['status'] == 'active'
     assert created['checksum'] == hashlib.md5(data).hexdigest()
     cli('image', 'delete', created['id'])
+
+
+def test_hypervisor_list(admin_cli):
+    hypervisors = json.loads(admin_cli('hypervisor', 'list', '-f', 'json'))
+    assert [h['State'] for h in hypervisors] == ['up']
