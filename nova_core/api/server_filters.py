@@ -9,7 +9,7 @@ import re
 from nova_core import exception, policy
 from nova_core.api import status
 from nova_core.api.schemas import types
-from nova_core.api.validation import single
+from nova_core.api.validation import page_limit, single
 
 #: Query parameter -> instance column, matched exactly.
 _EXACT = {
@@ -104,14 +104,15 @@ def parse(params, context, version, max_limit, detail=False):
     if admin and types.as_bool(single(params, 'deleted', 'false')):
         filters['deleted'] = True
     keys, dirs = _sort(params, admin)
-    limit = _limit(params, max_limit)
+    limit = page_limit(params, max_limit, max_limit)
     return ListArgs(filters, keys, dirs, limit, single(params, 'marker'),
                     nothing)
 
 
 def _empty(params, max_limit):
     return ListArgs({}, ['created_at', 'id'], ['desc', 'desc'],
-                    _limit(params, max_limit), None, matches_nothing=True)
+                    page_limit(params, max_limit, max_limit), None,
+                    matches_nothing=True)
 
 
 def _all_tenants(params):
@@ -211,10 +212,4 @@ def _sort(params, admin):
     directions.append(directions[-1])
     return columns, directions
 
-
-def _limit(params, max_limit):
-    value = single(params, 'limit')
-    if value is None or value == '':
-        return max_limit
-    return min(int(value), max_limit)
 

@@ -121,6 +121,16 @@ def query(schema):
     return document
 
 
+def page_limit(params, max_limit, default=None):
+    """The ``limit`` of a list: ``default`` when not given (None for no
+    limit), never more than ``max_limit``. The schema checked it is
+    digits."""
+    value = single(params, 'limit')
+    if value in (None, ''):
+        return None if default is None else min(default, max_limit)
+    return min(int(value), max_limit)
+
+
 def single(params, key, default=None):
     """The last value of a repeated query parameter, as Nova takes it."""
     values = params.get(key)

@@ -52,14 +52,20 @@ def test_fake_driver_loads_by_entry_point(conf):
     assert isinstance(loader.load_compute_driver(CONF), driver.ComputeDriver)
 
 
-def test_sample_config_is_current(tmp_path):
-    generated = tmp_path / 'nova.conf.sample'
+@pytest.mark.parametrize('tool,generator_conf,sample,tox_env', [
+    ('oslo-config-generator', 'nova-config-generator.conf',
+     'nova.conf.sample', 'genconfig'),
+    ('oslopolicy-sample-generator', 'nova-policy-generator.conf',
+     'policy.yaml.sample', 'genpolicy'),
+])
+def test_generated_samples_are_current(tmp_path, tool, generator_conf,
+                                       sample, tox_env):
+    generated = tmp_path / sample
     result = subprocess.run(
-        ['oslo-config-generator', '--config-file',
-         str(ROOT / 'etc/nova/nova-config-generator.conf'), '--output-file',
-         str(generated)], capture_output=True, text=True, cwd=ROOT,
-        timeout=120)
+        [tool, '--config-file', str(ROOT / 'etc/nova' / generator_conf),
+         '--output-file', str(generated)], capture_output=True, text=True,
+        cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
-    checked_in = (ROOT / 'etc/nova/nova.conf.sample').read_text()
+    checked_in = (ROOT / 'etc/nova' / sample).read_text()
     assert generated.read_text() == checked_in, (
-        'etc/nova/nova.conf.sample is stale: run "tox -e genconfig"')
+        'etc/nova/%s is stale: run "tox -e %s"' % (sample, tox_env))

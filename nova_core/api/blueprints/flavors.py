@@ -15,9 +15,8 @@ def _list(view):
     params = validation.query(schemas.LIST_QUERY)
     is_public = _is_public(validation.single(params, 'is_public'),
                            ctx.is_admin)
-    limit = min(int(validation.single(params, 'limit') or
-                    request.conf().api.max_limit),
-                request.conf().api.max_limit)
+    max_limit = request.conf().api.max_limit
+    limit = validation.page_limit(params, max_limit, max_limit)
     marker = validation.single(params, 'marker')
     sort_key = validation.single(params, 'sort_key', 'flavorid')
     try:

@@ -64,8 +64,7 @@ def _sort(params):
 
 def list_images():
     params = validation.query(schemas.GLANCE_LIST_QUERY)
-    limit = min(int(validation.single(params, 'limit') or 25),
-                request.conf().api.max_limit)
+    limit = validation.page_limit(params, request.conf().api.max_limit, 25)
     marker = validation.single(params, 'marker')
     keys, dirs = _sort(params)
     try:

@@ -105,9 +105,8 @@ def _list(detail):
                 raise exception.ValidationError(
                     detail='marker [%s] not found' % marker)
             nodes = nodes[ids.index(marker) + 1:]
-        if validation.single(params, 'limit'):
-            limit = min(int(validation.single(params, 'limit')),
-                        request.conf().api.max_limit)
+        limit = validation.page_limit(params, request.conf().api.max_limit)
+        if limit is not None:
             nodes = nodes[:limit]
     view = _detail if detail else _basic
     items = [_with_servers(view(n, s, version), n, params, version)

@@ -38,9 +38,8 @@ def _proxy_list(view):
     status = validation.single(params, 'status')
     if status is not None:
         filters['status'] = _PROXY_STATUS_FILTER.get(status.upper(), status)
-    limit = min(int(validation.single(params, 'limit') or
-                    request.conf().api.max_limit),
-                request.conf().api.max_limit)
+    max_limit = request.conf().api.max_limit
+    limit = validation.page_limit(params, max_limit, max_limit)
     marker = validation.single(params, 'marker')
     try:
         images = db_images.get_all(

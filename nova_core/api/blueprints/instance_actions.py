@@ -34,9 +34,8 @@ def index(server_id):
     limit = marker = since = None
     if version.matches('2.58'):
         params = validation.query(QUERY)
-        limit = min(int(validation.single(params, 'limit') or
-                        request.conf().api.max_limit),
-                    request.conf().api.max_limit)
+        max_limit = request.conf().api.max_limit
+        limit = validation.page_limit(params, max_limit, max_limit)
         marker = validation.single(params, 'marker')
         if validation.single(params, 'changes-since') is not None:
             since = server_filters.parse_time(
