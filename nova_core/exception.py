@@ -97,6 +97,10 @@ class Conflict(NovaCoreException):
     code = 409
 
 
+class InstanceIsLocked(Conflict):
+    msg_fmt = 'Instance %(instance_uuid)s is locked'
+
+
 class InstanceInvalidState(Conflict):
     msg_fmt = ('Cannot \'%(action)s\' instance %(instance_uuid)s while it is '
                'in %(attr)s %(state)s')

@@ -243,3 +243,109 @@ class InstanceActionEvent(Base, TimestampMixin):
     traceback: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[str | None] = mapped_column(Text)
+
+
+class KeyPair(Base, TimestampMixin, SoftDeleteMixin):
+    """An SSH (or x509) public key of one user, named per user."""
+    __tablename__ = 'key_pairs'
+    __table_args__ = (
+        UniqueConstraint('user_id', 'name', 'deleted',
+                         name='uniq_key_pairs0user_id0name0deleted'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(255))
+    public_key: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(10), default='ssh')
+
+
+class Quota(Base, TimestampMixin):
+    """A project's own limit for one resource, overriding the default."""
+    __tablename__ = 'quotas'
+    __table_args__ = (
+        UniqueConstraint('project_id', 'resource',
+                         name='uniq_quotas0project_id0resource'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(255))
+    resource: Mapped[str] = mapped_column(String(255))
+    hard_limit: Mapped[int] = mapped_column(Integer)
+
+
+class QuotaClass(Base, TimestampMixin):
+    """The limits of a quota class; the class ``default`` holds the
+    defaults every project without its own limit gets."""
+    __tablename__ = 'quota_classes'
+    __table_args__ = (
+        UniqueConstraint('class_name', 'resource',
+                         name='uniq_quota_classes0class_name0resource'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_name: Mapped[str] = mapped_column(String(255))
+    resource: Mapped[str] = mapped_column(String(255))
+    hard_limit: Mapped[int] = mapped_column(Integer)
+
+
+class FlavorProject(Base, TimestampMixin):
+    """A project given access to a private flavor."""
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (
+        UniqueConstraint('flavor_id', 'project_id',
+                         name='uniq_flavor_projects0flavor_id0project_id'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flavor_id: Mapped[int] = mapped_column(
+        ForeignKey('flavors.id', ondelete='CASCADE'))
+    project_id: Mapped[str] = mapped_column(String(255))
+
+
+class InstanceGroup(Base, TimestampMixin, SoftDeleteMixin):
+    """A server group: a placement policy over its members."""
+    __tablename__ = 'instance_groups'
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    project_id: Mapped[str] = mapped_column(String(255), index=True)
+    policy: Mapped[str] = mapped_column(String(255))
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class InstanceGroupMember(Base, TimestampMixin):
+    __tablename__ = 'instance_group_member'
+    __table_args__ = (
+        UniqueConstraint('instance_uuid',
+                         name='uniq_instance_group_member0instance_uuid'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey('instance_groups.id'), index=True)
+    instance_uuid: Mapped[str] = mapped_column(String(36))
+
+
+class Migration(Base, TimestampMixin):
+    """A resize (or, later, a move) of an instance between flavors/hosts.
+
+    ``old_flavor``/``new_flavor`` hold the flavors as the instance carries
+    them, so confirm and revert need no flavor lookup.
+    """
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        Index('migrations_instance_uuid_status_idx', 'instance_uuid',
+              'status'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    instance_uuid: Mapped[str] = mapped_column(String(36))
+    migration_type: Mapped[str] = mapped_column(String(20),
+                                                default='resize')
+    status: Mapped[str] = mapped_column(String(255))
+    source_compute: Mapped[str | None] = mapped_column(String(255))
+    source_node: Mapped[str | None] = mapped_column(String(255))
+    dest_compute: Mapped[str | None] = mapped_column(String(255))
+    dest_node: Mapped[str | None] = mapped_column(String(255))
+    old_flavor: Mapped[dict] = mapped_column(JSON)
+    new_flavor: Mapped[dict] = mapped_column(JSON)
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    project_id: Mapped[str | None] = mapped_column(String(255))

@@ -1,0 +1,14 @@
+"""The server actions of ``POST /servers/{id}/action``, one module per
+family. Each module exports ``ACTIONS``: body key -> :class:`Action`.
+
+A handler takes ``(ctx, api, instance, body)`` and returns a Flask
+response, or None for Nova's usual empty 202.
+"""
+from nova_core.api.actions import base, console, power
+
+Action = base.Action
+
+#: body key -> Action, for every action nova-core serves.
+ACTIONS = {}
+for _module in (power, console):
+    ACTIONS.update(_module.ACTIONS)
