@@ -94,7 +94,8 @@ def test_build_of_instance_deleted_meanwhile_does_nothing(manager):
 
 
 def test_failed_build_is_cleaned_and_reported(manager, conf):
-    conf.config(group='fake', fail_operations=['spawn'])
+    conf.config(group='fake', fail_operations=['spawn'],
+                fail_instance_names=None)
     ctxt = get_admin_context()
     inst = _instance('b', 'building', 'scheduling')
     manager.conductor.instances['b'] = dict(inst)
