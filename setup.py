@@ -39,6 +39,7 @@ setup(
         'pymysql>=1.1',
         'psycopg2-binary>=2.9',
         'requests>=2.28',
+        'cryptography>=42.0',
     ],
     extras_require={
         'libvirt': ['libvirt-python>=9.0'],

@@ -147,6 +147,58 @@ class FakeDriver(driver.ComputeDriver):
         upload(io.BytesIO(b'fake snapshot of ' + instance['uuid'].encode()),
                'raw')
 
+    # --- rebuild and resize ---------------------------------------------
+
+    #: Guests live in memory, so one can "move" to another fake host.
+    capabilities = {'supports_migrate_to_other_host': True}
+
+    def rebuild(self, context, instance, image_meta, admin_password=None,
+                preserve_ephemeral=False):
+        self._maybe_fail('rebuild', instance)
+        super().rebuild(context, instance, image_meta,
+                        admin_password=admin_password,
+                        preserve_ephemeral=preserve_ephemeral)
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   timeout=0, retry_interval=0):
+        self._maybe_fail('migrate_disk_and_power_off', instance)
+        if (flavor.get('root_gb') or 0) < (instance.get('root_gb') or 0):
+            raise exception.CannotResizeDisk(
+                reason='Unable to resize disk down.')
+        self.power_off(instance)
+        with self._lock:
+            guest = self._guest(instance)
+            guest['console'].append('[fake] migrating to %s' % dest)
+            return {'flavor': guest.get('flavor') or instance.get('flavor')}
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         image_meta, resize_instance, power_on=True):
+        self._maybe_fail('finish_migration', instance)
+        state = power_state.RUNNING if power_on else power_state.SHUTDOWN
+        with self._lock:
+            guest = self._guests.setdefault(instance['uuid'], {
+                'console': ['[fake] %s arrived from %s' % (
+                    instance['name'], migration['source_compute'])]})
+            guest.update(state=state, flavor=instance['flavor'])
+            guest['console'].append('[fake] resized to flavor %s' % (
+                instance['flavor'] or {}).get('name'))
+
+    def confirm_migration(self, context, migration, instance):
+        self._maybe_fail('confirm_migration', instance)
+        if migration['source_compute'] != migration['dest_compute']:
+            with self._lock:
+                self._guests.pop(instance['uuid'], None)
+
+    def finish_revert_migration(self, context, instance, migration,
+                                power_on=True):
+        self._maybe_fail('finish_revert_migration', instance)
+        state = power_state.RUNNING if power_on else power_state.SHUTDOWN
+        with self._lock:
+            guest = self._guest(instance)
+            guest.update(state=state, flavor=instance['flavor'])
+            guest['console'].append('[fake] reverted to flavor %s' % (
+                instance['flavor'] or {}).get('name'))
+
     def get_console_output(self, context, instance):
         self._maybe_fail('get_console_output', instance)
         with self._lock:

@@ -49,3 +49,8 @@ def create_overlay(base, base_format, path, size=None):
 def convert(source, dest, out_format='qcow2'):
     """Copy ``source`` (and its backing chain) into a standalone ``dest``."""
     _run('convert', '-U', '-O', out_format, source, dest)
+
+
+def resize(path, size):
+    """Grow the disk at ``path`` to ``size`` bytes (never shrinks)."""
+    _run('resize', '-q', path, str(size))

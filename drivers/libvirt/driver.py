@@ -39,6 +39,8 @@ LOG = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 NOT_DIRS = ('_base', 'snapshots', 'locks')
+#: The copy of a guest's root disk kept until a resize is confirmed.
+RESIZE_BACKUP = '.resize-orig'
 
 
 class LibvirtDriver(virt_driver.ComputeDriver):
@@ -366,6 +368,75 @@ class LibvirtDriver(virt_driver.ComputeDriver):
             return
         with self._translated('restore domain', instance):
             dom.createWithFlags(0)
+
+    # --- resize (on this host only) -----------------------------------------
+
+    #: Guests' disks are local files and no storage is shared, so a resize
+    #: never leaves the host; the conductor offers only this host.
+    capabilities = {'supports_migrate_to_other_host': False}
+
+    def _disk_path(self, instance):
+        return os.path.join(self._dir(instance), 'disk')
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   timeout=0, retry_interval=0):
+        """Power off and keep a copy of the root overlay for a revert."""
+        if dest != self.conf.host:
+            raise exception.VirtDriverError(
+                reason=f'the libvirt driver resizes only on its own host; '
+                       f'it cannot move the disks of {instance["uuid"]} to '
+                       f'{dest}')
+        if (flavor.get('root_gb') or 0) < (instance.get('root_gb') or 0):
+            raise exception.CannotResizeDisk(
+                reason='Unable to resize disk down.')
+        self.power_off(instance, timeout, retry_interval)
+        path = self._disk_path(instance)
+        try:
+            shutil.copyfile(path, path + RESIZE_BACKUP)
+        except OSError as exc:
+            raise exception.VirtDriverError(
+                reason=f'cannot keep the disk of {instance["uuid"]} for a '
+                       f'revert: {exc}') from exc
+        return {'disk': path}
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         image_meta, resize_instance, power_on=True):
+        """Grow the overlay to the new root disk and redefine the domain
+        with the new vCPUs and memory."""
+        dom = self.host.lookup(instance)
+        path = self._disk_path(instance)
+        size = (instance.get('root_gb') or 0) * guest_files.GIB
+        if resize_instance and size > disk.info(path)['virtual-size']:
+            disk.resize(path, size)
+        dom = self._redefine(dom, instance)
+        if power_on:
+            self._cold_start(dom, instance)
+        LOG.info('Resized instance %s to flavor %s', instance['uuid'],
+                 (instance.get('flavor') or {}).get('name'))
+
+    def confirm_migration(self, context, migration, instance):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._disk_path(instance) + RESIZE_BACKUP)
+
+    def finish_revert_migration(self, context, instance, migration,
+                                power_on=True):
+        """Put the kept disk back and the old vCPUs and memory."""
+        dom = self.host.lookup(instance)
+        self._destroy_domain(dom, instance)
+        path = self._disk_path(instance)
+        if os.path.exists(path + RESIZE_BACKUP):
+            os.replace(path + RESIZE_BACKUP, path)
+        dom = self._redefine(dom, instance)
+        if power_on:
+            self._cold_start(dom, instance)
+        LOG.info('Reverted the resize of instance %s', instance['uuid'])
+
+    def _redefine(self, dom, instance):
+        with self._translated('read domain XML', instance):
+            xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        with self._translated('define domain', instance):
+            return self.host.get_connection().defineXML(
+                guest_xml.with_flavor(xml, instance))
 
     # --- snapshot -----------------------------------------------------------
 

@@ -91,3 +91,24 @@ def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
     _devices(root, files)
     ET.indent(root)
     return ET.tostring(root, encoding='unicode')
+
+
+def with_flavor(xml, instance):
+    """The domain XML ``xml`` with the vCPUs, memory and flavor metadata of
+    ``instance`` (a resize redefines the domain this way; everything else,
+    disks and console included, stays as it was)."""
+    ET.register_namespace(NS_PREFIX, NS)
+    root = ET.fromstring(xml)
+    kib = str(int(instance['memory_mb']) * 1024)
+    for tag in ('memory', 'currentMemory'):
+        elem = root.find(tag)
+        if elem is not None:
+            elem.text = kib
+            elem.set('unit', 'KiB')
+    root.find('vcpu').text = str(int(instance['vcpus']))
+    flavor = instance.get('flavor') or {}
+    elem = root.find(f'metadata/{{{NS}}}instance/{{{NS}}}flavor')
+    if elem is not None:
+        elem.text = flavor.get('name') or ''
+        elem.set('id', flavor.get('flavorid') or '')
+    return ET.tostring(root, encoding='unicode')

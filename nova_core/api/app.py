@@ -5,12 +5,22 @@ import flask
 
 from nova_core.api import auth, errors, microversion
 from nova_core.api.blueprints import (
+    flavor_access,
+    flavor_extra_specs,
     flavors,
     glance,
     hypervisors,
     images,
     instance_actions,
+    keypairs,
+    limits,
+    openapi,
+    quota_classes,
+    quota_sets,
     server_actions,
+    server_groups,
+    server_metadata,
+    server_tags,
     servers,
     services,
     versions,
@@ -21,8 +31,12 @@ from nova_core.image.store import ImageStore
 
 #: Blueprints of the Compute API, served under /v2.1.
 COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
-                      flavors.bp, services.bp, hypervisors.bp)
-_UNVERSIONED = ('versions.',)
+                      flavors.bp, services.bp, hypervisors.bp,
+                      quota_sets.bp, quota_classes.bp, limits.bp,
+                      keypairs.bp, server_metadata.bp, server_tags.bp,
+                      flavor_access.bp, flavor_extra_specs.bp,
+                      server_groups.bp)
+_UNVERSIONED = ('versions.', 'openapi.')
 
 
 def create_app(conf=None):
@@ -39,6 +53,7 @@ def create_app(conf=None):
         'authenticate': auth.STRATEGIES[conf.api.auth_strategy],
     }
     app.register_blueprint(versions.bp)
+    app.register_blueprint(openapi.bp)
     for bp in COMPUTE_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix='/v2.1')
     app.register_blueprint(images.bp)

@@ -6,6 +6,8 @@ them, except ``all_tenants``, which is refused (403).
 import datetime
 import re
 
+from oslo_utils import strutils
+
 from nova_core import exception, policy
 from nova_core.api import status
 from nova_core.api.schemas import types
@@ -100,13 +102,26 @@ def parse(params, context, version, max_limit, detail=False):
     _tag_filters(params, filters, version)
     if version.matches('2.73') and single(params, 'locked') is not None:
         exact = filters.setdefault('exact', {})
-        exact['locked'] = types.as_bool(single(params, 'locked'))
+        exact['locked'] = _strict_bool(single(params, 'locked'))
     if admin and types.as_bool(single(params, 'deleted', 'false')):
         filters['deleted'] = True
+    if not filters.get('deleted') and \
+            'soft-delete' not in filters.get('vm_states', ()):
+        # As Nova's database API: soft-deleted servers are listed only
+        # when asked for by status (or with the deleted ones).
+        filters['soft_deleted'] = False
     keys, dirs = _sort(params, admin)
     limit = page_limit(params, max_limit, max_limit)
     return ListArgs(filters, keys, dirs, limit, single(params, 'marker'),
                     nothing)
+
+
+def _strict_bool(value):
+    """Nova's ``bool_from_string(strict=True)``: anything else is 400."""
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError as exc:
+        raise exception.ValidationError(detail=str(exc))
 
 
 def _empty(params, max_limit):

@@ -8,7 +8,8 @@ import re
 import secrets
 import uuid as uuid_lib
 
-from nova_core import exception, policy
+from nova_core import exception, policy, quota
+from nova_core.api import server_group_hints
 from nova_core.api.schemas import types
 from nova_core.compute import power_state, task_states, vm_states
 from nova_core.compute import rpcapi as compute_rpcapi
@@ -17,6 +18,7 @@ from nova_core.db import actions as db_actions
 from nova_core.db import flavors as db_flavors
 from nova_core.db import images as db_images
 from nova_core.db import instances as db_instances
+from nova_core.db import keypairs as db_keypairs
 from nova_core.db import services as db_services
 
 
@@ -47,19 +49,29 @@ class ServersAPI:
         :raises: ValidationError/Invalid (400) for references that do not
             resolve, Forbidden for admin-only placement by non-admins.
         """
-        flavor = self._flavor(server['flavorRef'])
+        flavor = self._flavor(context, server['flavorRef'])
         image_ref = boot_image_ref(server)
         image = self._image(context, image_ref, flavor)
         zone, host = self._placement(context, server, version)
         self._refuse_unsupported(server)
+        key = db_keypairs.for_instance(context.user_id, server.get('key_name'))
         min_count = int(server.get('min_count', 1))
         max_count = int(server.get('max_count', min_count))
         if min_count > max_count:
             raise exception.ValidationError(
                 detail='min_count must be <= max_count')
+        max_count = quota.check_create(context, flavor, server.get(
+            'metadata'), min_count, max_count)
+        group = server_group_hints.requested_group(context, hints, max_count)
         reservation_id = 'r-' + secrets.token_hex(4)
         base = self._instance_values(context, server, flavor, image, zone,
                                      host, reservation_id)
+        base.update(key)
+        # What the request asked of the scheduler, shown from 2.96/2.100.
+        base['system_metadata'] = dict(
+            base['system_metadata'], pinned_availability_zone=zone,
+            scheduler_hints={k: v if isinstance(v, list) else [v]
+                             for k, v in (hints or {}).items()})
         values = []
         for index in range(max_count):
             item = dict(base, uuid=str(uuid_lib.uuid4()), launch_index=index)
@@ -69,6 +81,8 @@ class ServersAPI:
         instances = db_instances.create(values, action={
             'action': 'create', 'request_id': context.request_id,
             'user_id': context.user_id, 'project_id': context.project_id})
+        quota.recheck_create(context, flavor, instances)
+        server_group_hints.join(group, instances)
         spec = {'availability_zone': zone, 'requested_host': host,
                 'scheduler_hints': hints or {}}
         self.conductor.build_instances(context, instances,
@@ -76,9 +90,10 @@ class ServersAPI:
         admin_password = server.get('adminPass') or secrets.token_urlsafe(9)
         return instances, admin_password, reservation_id
 
-    def _flavor(self, flavor_ref):
+    def _flavor(self, context, flavor_ref):
         try:
-            return db_flavors.get(flavor_ref)
+            return db_flavors.get(flavor_ref, None if context.is_admin
+                                  else context.project_id)
         except exception.FlavorNotFound:
             raise exception.ValidationError(
                 detail='Flavor %s could not be found.' % flavor_ref)
@@ -142,9 +157,6 @@ class ServersAPI:
             if group['name'] != 'default':
                 raise exception.ValidationError(
                     detail='Security group %s not found.' % group['name'])
-        if server.get('key_name'):
-            raise exception.ValidationError(detail='Invalid key_name '
-                                                   'provided.')
 
     def _instance_values(self, context, server, flavor, image, zone, host,
                          reservation_id):
@@ -176,7 +188,7 @@ class ServersAPI:
             'user_data': server.get('user_data'),
             'meta': server.get('metadata') or {},
             'system_metadata': system_metadata,
-            'tags': server.get('tags') or [],
+            'tags': list(dict.fromkeys(server.get('tags') or [])),
             'config_drive': ('True' if types.as_bool(
                 server.get('config_drive', False)) else ''),
             'access_ip_v4': server.get('accessIPv4'),
@@ -227,9 +239,10 @@ class ServersAPI:
                          context.user_id, context.project_id)
 
     def run_action(self, context, instance, action, vm_state_from,
-                   task_state_from, task_state, cast):
+                   task_state_from, task_state, cast, values=None):
         """Move the instance into ``task_state`` if its states allow
         ``action``, record the action, and send it to the host.
+        ``values``: other columns changed in the same UPDATE (rebuild).
 
         The state check and the change are one conditional UPDATE, so of
         two conflicting requests exactly one proceeds.
@@ -243,7 +256,7 @@ class ServersAPI:
                 attr='vm_state', state=instance['vm_state'])
         try:
             instance = db_instances.update(
-                instance['uuid'], {'task_state': task_state},
+                instance['uuid'], dict(values or {}, task_state=task_state),
                 expected_task_state=tuple(task_state_from),
                 expected_vm_state=tuple(vm_state_from))
         except exception.InstanceTaskStateConflict:
@@ -252,6 +265,7 @@ class ServersAPI:
             raise
         self._record(context, instance, action)
         cast(context, instance)
+        return instance
 
 
 def boot_image_ref(server):

@@ -44,13 +44,17 @@ class AllInOne:
         os.makedirs(self.conf.state_path, exist_ok=True)
         rpc.init(self.conf)
         bootstrap.bootstrap_all_in_one(self.conf)
+        # Bound first, so that the compute's image client (snapshots) can
+        # be pointed at the port actually bound, unless configured.
+        self.server = wsgi.make_server(api_app.create_app(self.conf),
+                                       self.conf)
+        self.conf.set_default('api_servers', [self.endpoint.replace(
+            '/v2.1', '/image')], group='glance')
         for create in (conductor_service.create_service,
                        compute_service.create_service):
             svc = create(self.conf)
             svc.start()
             self.services.append(svc)
-        self.server = wsgi.make_server(api_app.create_app(self.conf),
-                                       self.conf)
         threading.Thread(target=self.server.run, name='wsgi',
                          daemon=True).start()
 

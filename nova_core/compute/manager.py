@@ -13,12 +13,18 @@ import traceback
 import oslo_messaging as messaging
 
 from nova_core import exception
-from nova_core.compute import power_state, task_states, vm_states
+from nova_core.compute import (
+    image_ops,
+    power_state,
+    resize,
+    task_states,
+    vm_states,
+)
 from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 BUILD_EVENT = 'compute_build_and_run_instance'
 
 
@@ -247,6 +253,25 @@ class ComputeManager:
                            lambda: self.driver.resume(context, instance),
                            task_states.RESUMING, vm_state=vm_states.ACTIVE)
 
+    @serialized
+    @instance_event('compute_soft_delete_instance')
+    def soft_delete_instance(self, context, instance):
+        """Power the guest off and keep it: a soft delete (Nova falls back
+        to ``power_off`` where a driver has no soft delete of its own)."""
+        self._power_action(context, instance,
+                           lambda: self.driver.power_off(instance),
+                           task_states.SOFT_DELETING,
+                           vm_state=vm_states.SOFT_DELETED)
+
+    @serialized
+    @instance_event('compute_restore_instance')
+    def restore_instance(self, context, instance):
+        """Power a soft-deleted guest back on; it is no longer deleted."""
+        self._power_action(context, instance,
+                           lambda: self.driver.power_on(context, instance),
+                           task_states.RESTORING, vm_state=vm_states.ACTIVE,
+                           deleted_at=None)
+
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.VirtDriverError)
     def get_console_output(self, context, instance, tail_length=None):
@@ -255,6 +280,52 @@ class ComputeManager:
             lines = output.splitlines()
             output = '\n'.join(lines[-tail_length:] if tail_length else [])
         return output
+
+    # --- rebuild, resize, snapshot (see compute.image_ops, compute.resize) -
+
+    @serialized
+    @instance_event('compute_rebuild_instance')
+    def rebuild_instance(self, context, instance, image_meta,
+                         admin_password=None, preserve_ephemeral=False):
+        image_ops.rebuild(self, context, instance, image_meta,
+                          admin_password, preserve_ephemeral)
+
+    @serialized
+    @instance_event('compute_snapshot_instance')
+    def snapshot_instance(self, context, instance, image_id):
+        image_ops.snapshot(self, context, instance, image_id)
+
+    def driver_capabilities(self, context, host):
+        """What the driver of ``host`` (this one: the message is routed
+        by it) can do, e.g. move disks to another host."""
+        return dict(self.driver.capabilities, host=self.host)
+
+    @serialized
+    @instance_event('compute_resize_instance')
+    def resize_instance(self, context, instance, migration, image_meta):
+        resize.resize_instance(self, context, instance, migration, image_meta)
+
+    @serialized
+    @instance_event('compute_finish_resize')
+    def finish_resize(self, context, instance, migration, disk_info,
+                      image_meta):
+        resize.finish_resize(self, context, instance, migration, disk_info,
+                             image_meta)
+
+    @serialized
+    @instance_event('compute_confirm_resize')
+    def confirm_resize(self, context, instance, migration):
+        resize.confirm_resize(self, context, instance, migration)
+
+    @serialized
+    @instance_event('compute_revert_resize')
+    def revert_resize(self, context, instance, migration):
+        resize.revert_resize(self, context, instance, migration)
+
+    @serialized
+    @instance_event('compute_finish_revert_resize')
+    def finish_revert_resize(self, context, instance, migration):
+        resize.finish_revert_resize(self, context, instance, migration)
 
     # --- the hypervisor's own news ----------------------------------------
 

@@ -4,12 +4,14 @@ Each message goes to the topic ``compute`` with server ``instance['host']``.
 Versions:
 
 * 1.0 - Initial version.
+* 1.1 - Soft delete and restore, rebuild, snapshot, resizes (resize,
+  finish, confirm, revert) and driver_capabilities.
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 TOPIC = 'compute'
 
 
@@ -20,8 +22,8 @@ class ComputeAPI:
         target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
         self.client = rpc.get_client(target, version_cap=RPC_API_VERSION)
 
-    def _on(self, instance):
-        return self.client.prepare(server=instance['host'])
+    def _on(self, instance, version='1.0'):
+        return self.client.prepare(server=instance['host'], version=version)
 
     def build_and_run_instance(self, ctxt, instance, image_meta,
                                admin_password=None):
@@ -54,6 +56,63 @@ class ComputeAPI:
 
     def resume_instance(self, ctxt, instance):
         self._on(instance).cast(ctxt, 'resume_instance', instance=instance)
+
+    def soft_delete_instance(self, ctxt, instance):
+        self._on(instance, '1.1').cast(ctxt, 'soft_delete_instance',
+                                       instance=instance)
+
+    def restore_instance(self, ctxt, instance):
+        self._on(instance, '1.1').cast(ctxt, 'restore_instance',
+                                       instance=instance)
+
+    # --- rebuild, resize, snapshot ---------------------------------------
+
+    def rebuild_instance(self, ctxt, instance, image_meta,
+                         admin_password=None, preserve_ephemeral=False):
+        self._on(instance, '1.1').cast(
+            ctxt, 'rebuild_instance', instance=instance,
+            image_meta=image_meta, admin_password=admin_password,
+            preserve_ephemeral=preserve_ephemeral)
+
+    def snapshot_instance(self, ctxt, instance, image_id):
+        self._on(instance, '1.1').cast(ctxt, 'snapshot_instance',
+                                       instance=instance, image_id=image_id)
+
+    def driver_capabilities(self, ctxt, host):
+        return self.client.prepare(server=host, version='1.1').call(
+            ctxt, 'driver_capabilities', host=host)
+
+    def resize_instance(self, ctxt, instance, migration, image_meta):
+        """To the source host (``instance['host']``)."""
+        self._on(instance, '1.1').cast(
+            ctxt, 'resize_instance', instance=instance, migration=migration,
+            image_meta=image_meta)
+
+    def finish_resize(self, ctxt, instance, migration, disk_info,
+                      image_meta):
+        """To the destination host."""
+        self.client.prepare(server=migration['dest_compute'],
+                            version='1.1').cast(
+            ctxt, 'finish_resize', instance=instance, migration=migration,
+            disk_info=disk_info, image_meta=image_meta)
+
+    def confirm_resize(self, ctxt, instance, migration):
+        """To the source host, which cleans up what is left there."""
+        self.client.prepare(server=migration['source_compute'],
+                            version='1.1').cast(
+            ctxt, 'confirm_resize', instance=instance, migration=migration)
+
+    def revert_resize(self, ctxt, instance, migration):
+        """To the destination host (``instance['host']``)."""
+        self._on(instance, '1.1').cast(ctxt, 'revert_resize',
+                                       instance=instance,
+                                       migration=migration)
+
+    def finish_revert_resize(self, ctxt, instance, migration):
+        self.client.prepare(server=migration['source_compute'],
+                            version='1.1').cast(
+            ctxt, 'finish_revert_resize', instance=instance,
+            migration=migration)
 
     def get_console_output(self, ctxt, instance, tail_length=None):
         return self._on(instance).call(ctxt, 'get_console_output',

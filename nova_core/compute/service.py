@@ -11,7 +11,7 @@ import oslo_messaging as messaging
 from nova_core import context as nova_context
 from nova_core import service
 from nova_core.compute import manager as compute_manager
-from nova_core.compute import reconcile, rpcapi
+from nova_core.compute import reclaim, reconcile, rpcapi
 from nova_core.conductor import rpcapi as conductor_rpcapi
 from nova_core.virt import loader
 
@@ -67,6 +67,8 @@ def create_service(conf):
         heartbeat=lambda: conductor.service_heartbeat(ctxt, conf.host,
                                                       BINARY),
         tasks=[(conf.compute.resource_report_interval,
-                lambda: manager.update_available_resource(ctxt))],
+                lambda: manager.update_available_resource(ctxt)),
+               (reclaim.spacing(conf),
+                lambda: reclaim.reclaim_queued_deletes(manager, ctxt))],
         on_start=lambda: reconcile.reconcile_host(manager, ctxt),
         on_stop=lambda: driver.cleanup_host(conf.host))

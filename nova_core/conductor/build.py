@@ -7,7 +7,7 @@ from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db import session as db_session
 from nova_core.db.models import utcnow
-from nova_core.scheduler import host_selection
+from nova_core.scheduler import group_policy, host_selection
 
 LOG = logging.getLogger(__name__)
 
@@ -24,9 +24,13 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
     started = utcnow()
     spec = dict(request_spec, vcpus=instance['vcpus'],
                 memory_mb=instance['memory_mb'],
-                disk_gb=instance['root_gb'] + instance['ephemeral_gb'])
+                disk_gb=instance['root_gb'] + instance['ephemeral_gb'],
+                instance_uuid=uuid)
     try:
         with db_session.transaction():
+            # The server group is read and locked in the claim's
+            # transaction: its policy holds against concurrent builds.
+            spec = group_policy.with_group(spec, lock=True)
             node = _claim_first_fitting(uuid, spec, conf)
             # Scheduling takes milliseconds: the event is written whole,
             # with the claim.

@@ -6,8 +6,8 @@ import oslo_messaging as messaging
 
 from nova_core import exception
 from nova_core.compute import rpcapi as compute_rpcapi
-from nova_core.compute import vm_states
-from nova_core.conductor import build
+from nova_core.compute import task_states, vm_states
+from nova_core.conductor import build, resize
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db import services as db_services
@@ -16,7 +16,7 @@ from nova_core.db.models import utcnow
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class ConductorManager:
@@ -46,6 +46,26 @@ class ConductorManager:
     def instance_get_all_by_host(self, context, host):
         return db_instances.get_all({'host': host}, sort_keys=('id',),
                                     sort_dirs=('asc',))
+
+    def instance_get_reclaimable(self, context, host, older_than):
+        """Soft-deleted instances of ``host`` deleted ``older_than``
+        seconds ago or more: what its reclaim task deletes for good."""
+        cutoff = utcnow() - datetime.timedelta(seconds=older_than)
+        return [i for i in db_instances.get_all(
+            {'host': host, 'vm_states': [vm_states.SOFT_DELETED],
+             'task_states': [None]}, sort_keys=('id',), sort_dirs=('asc',))
+            if i['deleted_at'] is None or i['deleted_at'] <= cutoff]
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceTaskStateConflict)
+    def instance_start_reclaim(self, context, instance_uuid):
+        """Move a soft-deleted instance to ``deleting``, only if it still
+        is soft-deleted with no task: a restore racing the reclaim wins or
+        loses as a whole."""
+        return db_instances.update(
+            instance_uuid, {'task_state': task_states.DELETING},
+            expected_task_state=None,
+            expected_vm_state=vm_states.SOFT_DELETED)
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.InstanceTaskStateConflict)
@@ -108,6 +128,25 @@ class ConductorManager:
         for instance in instances:
             build.schedule_and_build(context, self.conf, self.compute_rpcapi,
                                      instance, image_meta, request_spec)
+
+    # --- resizing (see conductor.resize) ---------------------------------
+
+    def migrate_server(self, context, instance, flavor, image_meta):
+        resize.migrate_server(context, self.conf, self.compute_rpcapi,
+                              instance, flavor, image_meta)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceTaskStateConflict,
+                                   exception.MigrationNotFound,
+                                   exception.MigrationStatusConflict)
+    def resize_step(self, context, instance_uuid, migration_id, step,
+                    values=None):
+        return resize.step(context, instance_uuid, migration_id, step,
+                           values)
+
+    def confirm_old_resizes(self, context):
+        return resize.confirm_old_resizes(context, self.conf,
+                                          self.compute_rpcapi)
 
     # --- periodic checks -------------------------------------------------
 

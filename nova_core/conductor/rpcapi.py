@@ -4,12 +4,14 @@ Every conductor listens on one topic (``[conductor] topic``), so calls are
 spread over however many conductors run. Versions:
 
 * 1.0 - Initial version.
+* 1.1 - Soft delete's reclaim (instance_get_reclaimable,
+  instance_start_reclaim) and resizes (migrate_server, resize_step).
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class ConductorAPI:
@@ -40,6 +42,15 @@ class ConductorAPI:
 
     def instance_get_all_by_host(self, ctxt, host):
         return self.client.call(ctxt, 'instance_get_all_by_host', host=host)
+
+    def instance_get_reclaimable(self, ctxt, host, older_than):
+        return self.client.prepare(version='1.1').call(
+            ctxt, 'instance_get_reclaimable', host=host,
+            older_than=older_than)
+
+    def instance_start_reclaim(self, ctxt, instance_uuid):
+        return self.client.prepare(version='1.1').call(
+            ctxt, 'instance_start_reclaim', instance_uuid=instance_uuid)
 
     def instance_update(self, ctxt, instance_uuid, values,
                         expected_task_state=(), event=None):
@@ -79,6 +90,21 @@ class ConductorAPI:
         return self.client.call(ctxt, 'action_event_finish',
                                 instance_uuid=instance_uuid, event=event,
                                 result=result, traceback=traceback)
+
+    # --- resizing --------------------------------------------------------
+
+    def migrate_server(self, ctxt, instance, flavor, image_meta):
+        self.client.prepare(version='1.1').cast(
+            ctxt, 'migrate_server', instance=instance, flavor=flavor,
+            image_meta=image_meta)
+
+    def resize_step(self, ctxt, instance_uuid, migration_id, step,
+                    values=None):
+        """Record a step of a resize (see :func:`nova_core.conductor.
+        resize.step`)."""
+        return self.client.prepare(version='1.1').call(
+            ctxt, 'resize_step', instance_uuid=instance_uuid,
+            migration_id=migration_id, step=step, values=values)
 
     # --- building --------------------------------------------------------
 

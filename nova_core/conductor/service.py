@@ -19,4 +19,7 @@ def create_service(conf):
         heartbeat=lambda: db_services.heartbeat(conf.host, BINARY),
         tasks=[(conf.conductor.periodic_interval,
                 lambda: manager.fail_stuck_builds(
+                    nova_context.get_admin_context())),
+               (conf.conductor.periodic_interval,
+                lambda: manager.confirm_old_resizes(
                     nova_context.get_admin_context()))])

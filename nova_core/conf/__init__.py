@@ -12,12 +12,14 @@ from nova_core.conf import (
     database,
     default,
     glance,
+    quota,
     scheduler,
 )
 
 CONF = cfg.CONF
 
-TOPICS = (default, api, compute, conductor, database, glance, scheduler)
+TOPICS = (default, api, compute, conductor, database, glance, scheduler,
+          quota)
 
 for _topic in TOPICS:
     _topic.register_opts(CONF)

@@ -40,6 +40,10 @@ api_opts = [
         'compute_link_prefix',
         help='Base URL of the links in responses, for when the API sits '
              'behind a proxy. By default the request\'s own host is used.'),
+    cfg.BoolOpt(
+        'enable_instance_password', default=True,
+        help='Whether the responses of server create and rebuild carry the '
+             'administrator password (adminPass), as Nova\'s option.'),
 ]
 
 

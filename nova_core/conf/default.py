@@ -44,6 +44,14 @@ compute_opts = [
         'resume_guests_state_on_host_boot', default=False,
         help='Whether to start guests that were running before the compute '
              'host rebooted.'),
+    cfg.IntOpt(
+        'reclaim_instance_interval', default=0,
+        help='Seconds a deleted server is kept before it is really deleted. '
+             'When positive, DELETE /servers/{id} only soft-deletes a '
+             'server that has run (status SOFT_DELETED, guest powered off): '
+             'its owner may restore it or force its deletion, and each '
+             'compute service reclaims its own soft-deleted servers older '
+             'than this, checking as often. 0 or less deletes at once.'),
 ]
 
 allocation_opts = [
@@ -72,6 +80,15 @@ build_opts = [
         'instance_build_timeout', default=900, min=0,
         help='Seconds after which an instance still building is put in '
              'ERROR by the conductor. 0 disables the check.'),
+    cfg.BoolOpt(
+        'allow_resize_to_same_host', default=False,
+        help='Whether a resize may choose the host the instance is on. '
+             'The libvirt driver cannot move disks between hosts, so with '
+             'it resizes need this option.'),
+    cfg.IntOpt(
+        'resize_confirm_window', default=0, min=0,
+        help='Seconds after which a finished resize that nobody confirmed '
+             'or reverted is confirmed by the conductor. 0 disables it.'),
 ]
 
 ALL_OPTS = (service_opts + compute_opts + allocation_opts + build_opts)

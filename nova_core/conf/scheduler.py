@@ -7,8 +7,13 @@ scheduler_opts = [
     cfg.ListOpt(
         'enabled_filters',
         default=['ComputeFilter', 'AvailabilityZoneFilter', 'RamFilter',
-                 'CoreFilter', 'DiskFilter'],
-        help='Filters a host must pass to receive an instance, in order.'),
+                 'CoreFilter', 'DiskFilter', 'SameHostFilter',
+                 'DifferentHostFilter'],
+        help='Filters a host must pass to receive an instance, in order. '
+             'Known: ComputeFilter, AvailabilityZoneFilter, RamFilter, '
+             'CoreFilter, DiskFilter, SameHostFilter and DifferentHostFilter '
+             '(the scheduler hints same_host and different_host). Server '
+             'group policies and a requested host are always honoured.'),
     cfg.FloatOpt(
         'ram_weight_multiplier', default=1.0,
         help='Weight of free RAM when ranking hosts: positive spreads '

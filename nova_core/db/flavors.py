@@ -7,6 +7,7 @@ from nova_core.db.session import reader, transaction
 
 F = models.Flavor
 FT = F.__table__
+FPT = models.FlavorProject.__table__
 
 SORT_KEYS = ('flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb',
              'ephemeral_gb', 'swap', 'rxtx_factor', 'is_public', 'disabled',
@@ -27,26 +28,30 @@ _DEFAULTS = {'root_gb': 0, 'ephemeral_gb': 0, 'swap': 0, 'rxtx_factor': 1.0,
 _GET = sa.select(*FT.c).where(FT.c.flavorid == sa.bindparam('b_id'))
 
 
-def create(values):
-    """Insert a flavor.
+def create(values, projects=()):
+    """Insert a flavor, giving ``projects`` access to it (private ones).
 
-    :raises: Conflict when its id or name is taken.
+    :raises: FlavorIdExists, FlavorExists (409) when its id or name is
+        taken.
     """
     values = dict(_DEFAULTS, **values)
     with transaction() as session:
         clash = session.execute(sa.select(FT.c.flavorid, FT.c.name).where(
             sa.or_(FT.c.flavorid == values['flavorid'],
                    FT.c.name == values['name']))).first()
+        if clash is not None and clash.flavorid == values['flavorid']:
+            raise exception.FlavorIdExists(flavor_id=values['flavorid'])
         if clash is not None:
-            which = ('ID %s' % values['flavorid']
-                     if clash.flavorid == values['flavorid']
-                     else 'name %s' % values['name'])
-            raise exception.Conflict(reason='Flavor with %s already exists.'
-                                     % which)
+            raise exception.FlavorExists(name=values['name'])
         session.execute(FT.insert(), dict(values,
                                           created_at=models.utcnow()))
-        return dict(session.execute(_GET, {'b_id': values['flavorid']}
-                                    ).mappings().one())
+        flavor = dict(session.execute(_GET, {'b_id': values['flavorid']}
+                                      ).mappings().one())
+        if projects:
+            session.execute(FPT.insert(), [
+                {'flavor_id': flavor['id'], 'project_id': p,
+                 'created_at': models.utcnow()} for p in projects])
+        return flavor
 
 
 def seed_defaults():
@@ -65,11 +70,23 @@ def seed_defaults():
     return created
 
 
-def get(flavorid):
-    """:raises: FlavorNotFound."""
+def _visible(project_id):
+    """Public flavors and the private ones ``project_id`` has access to."""
+    return sa.or_(FT.c.is_public.is_(True), FT.c.id.in_(
+        sa.select(FPT.c.flavor_id).where(FPT.c.project_id == project_id)))
+
+
+def get(flavorid, project_id=None):
+    """The flavor; with ``project_id`` (a non-admin caller) only if it is
+    public or the project was given access, as Nova hides the others.
+
+    :raises: FlavorNotFound.
+    """
+    query, params = _GET, {'b_id': str(flavorid)}
+    if project_id is not None:
+        query = _GET.where(_visible(project_id))
     with reader() as session:
-        row = session.execute(_GET, {'b_id': str(flavorid)}
-                              ).mappings().first()
+        row = session.execute(query, params).mappings().first()
     if row is None:
         raise exception.FlavorNotFound(flavor_id=flavorid)
     return dict(row)
@@ -86,13 +103,18 @@ def get_by_name(name):
 
 
 def get_all(is_public=True, min_memory_mb=None, min_root_gb=None,
-            sort_key='flavorid', sort_dir='asc', limit=None, marker=None):
-    """Flavors; ``is_public`` None lists public and private alike.
+            sort_key='flavorid', sort_dir='asc', limit=None, marker=None,
+            project_id=None):
+    """Flavors; ``is_public`` None lists public and private alike, True
+    lists public ones and, with ``project_id``, the private ones that
+    project has access to (Nova's rule).
 
     :raises: FlavorNotFound for an unknown marker.
     """
     query = sa.select(*FT.c).where(FT.c.disabled.is_(False))
-    if is_public is not None:
+    if is_public and project_id is not None:
+        query = query.where(_visible(project_id))
+    elif is_public is not None:
         query = query.where(FT.c.is_public.is_(bool(is_public)))
     if min_memory_mb is not None:
         query = query.where(FT.c.memory_mb >= min_memory_mb)
@@ -113,9 +135,55 @@ def get_all(is_public=True, min_memory_mb=None, min_root_gb=None,
         return [dict(r) for r in session.execute(query).mappings()]
 
 
-def destroy(flavorid):
-    """:raises: FlavorNotFound."""
+def update(flavorid, values):
+    """Change a flavor's ``description`` (the one thing Nova lets change).
+
+    :raises: FlavorNotFound.
+    """
     with transaction() as session:
-        if session.execute(FT.delete().where(
-                FT.c.flavorid == str(flavorid))).rowcount != 1:
+        if session.execute(FT.update().where(
+                FT.c.flavorid == str(flavorid)).values(
+                    updated_at=models.utcnow(), **values)).rowcount != 1:
             raise exception.FlavorNotFound(flavor_id=flavorid)
+        return dict(session.execute(_GET, {'b_id': str(flavorid)}
+                                    ).mappings().one())
+
+
+def update_extra_specs(flavorid, specs=None, delete_key=None):
+    """Merge ``specs`` into a flavor's extra specs, or delete one key.
+
+    The read and the write are one transaction on the locked row, so two
+    concurrent changes of different keys both land.
+
+    :returns: the extra specs after the change.
+    :raises: FlavorNotFound, FlavorExtraSpecsNotFound (``delete_key``).
+    """
+    with transaction() as session:
+        row = session.execute(_GET.with_for_update(), {
+            'b_id': str(flavorid)}).mappings().first()
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        current = dict(row['extra_specs'] or {})
+        if delete_key is not None:
+            if delete_key not in current:
+                raise exception.FlavorExtraSpecsNotFound(
+                    flavor_id=flavorid, extra_specs_key=delete_key)
+            del current[delete_key]
+        current.update(specs or {})
+        session.execute(FT.update().where(FT.c.id == row['id']).values(
+            extra_specs=current, updated_at=models.utcnow()))
+        return current
+
+
+def destroy(flavorid):
+    """Delete a flavor and the access given to it. Servers built from it
+    keep their own copy (``instances.flavor``).
+
+    :raises: FlavorNotFound.
+    """
+    with transaction() as session:
+        row = session.execute(_GET, {'b_id': str(flavorid)}).first()
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        session.execute(FPT.delete().where(FPT.c.flavor_id == row.id))
+        session.execute(FT.delete().where(FT.c.id == row.id))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from nova_core import exception
 from nova_core.compute import vm_states
 from nova_core.conf import CONF
-from nova_core.db import models, pagination
+from nova_core.db import instance_tags_meta, models, moves, pagination
 from nova_core.db.models import utcnow
 from nova_core.db.session import reader, transaction
 
@@ -53,6 +53,9 @@ _UNCLAIM = CNT.update().where(
          local_gb_used=CNT.c.local_gb_used - sa.bindparam('b_disk'),
          running_vms=CNT.c.running_vms - 1)
 _INSERT_FAULT = models.InstanceFault.__table__.insert()
+_GMT = models.InstanceGroupMember.__table__
+_LEAVE_GROUP = _GMT.delete().where(
+    _GMT.c.instance_uuid == sa.bindparam('b_uuid'))
 _TABLE_DEFAULTS = {'ephemeral_gb': 0, 'swap': 0, 'power_state': 0,
                    'meta': {}, 'system_metadata': {}, 'tags': [],
                    'launch_index': 0, 'locked': False, 'progress': 0,
@@ -153,7 +156,7 @@ def _where(query, filters):
         query = query.where(M.updated_at >= filters['changes_since'])
     if filters.get('changes_before') is not None:
         query = query.where(M.updated_at <= filters['changes_before'])
-    return query
+    return query.where(*instance_tags_meta.tag_filters(filters))
 
 
 def _in_or_null(column, values):
@@ -172,7 +175,8 @@ def get_all(filters=None, sort_keys=('created_at', 'id'),
     ``task_states`` (None allowed in the list), ``flavor_id``, ``image_ref``,
     ``name_regex`` (applied in Python, as portable regexes differ per
     backend), ``changes_since``, ``changes_before``, ``deleted`` (True:
-    also deleted rows), ``reservation_id``, ``availability_zone``,
+    also deleted rows), ``soft_deleted`` (False: without soft-deleted
+    rows), ``reservation_id``, ``availability_zone``,
     ``tags``, ``tags_any``, ``not_tags``, ``not_tags_any`` (lists) and
     ``exact`` ({column: value or list of values}).
 
@@ -183,6 +187,8 @@ def get_all(filters=None, sort_keys=('created_at', 'id'),
     query = sa.select(*_COLUMNS)
     if not filters.pop('deleted', False):
         query = query.where(M.deleted == 0)
+    if filters.pop('soft_deleted', True) is False:
+        query = query.where(M.vm_state != vm_states.SOFT_DELETED)
     query = _where(query, filters)
     post_filter = _python_filter(filters)
     with reader() as session:
@@ -206,13 +212,6 @@ def _python_filter(filters):
     if filters.get('name_regex') is not None:
         regex = filters['name_regex']
         checks.append(lambda r: regex.search(r['display_name'] or ''))
-    for key, combine in (('tags', all), ('tags_any', any),
-                         ('not_tags', lambda i: not all(i)),
-                         ('not_tags_any', lambda i: not any(i))):
-        if filters.get(key):
-            wanted = filters[key]
-            checks.append(lambda r, w=wanted, c=combine:
-                          c(t in (r['tags'] or []) for t in w))
     if not checks:
         return None
     return lambda row: all(check(row) for check in checks)
@@ -344,6 +343,8 @@ def destroy(instance_uuid):
     with transaction() as session:
         inst = _one(session, instance_uuid, for_update=True)
         _release(session, inst)
+        moves.abandon_for_instance(instance_uuid)  # a resize under way
+        session.execute(_LEAVE_GROUP, {'b_uuid': instance_uuid})
         now = utcnow()
         session.execute(_BY_ID, {
             'b_id': inst['id'], 'deleted': inst['id'], 'deleted_at': now,

@@ -8,6 +8,7 @@ can fetch images with nothing but the caller's token::
     meta = client.show(ctxt, image_id)          # image_meta dict
     client.download(ctxt, image_id, '/path/to/file')   # md5 verified
     client.upload(ctxt, image_id, fileobj, 'qcow2')    # a snapshot's data
+    client.delete(ctxt, image_id)                      # a failed snapshot
 """
 import hashlib
 import logging
@@ -137,6 +138,14 @@ class ImageClient:
                       data=body if size is not None else iter(body),
                       headers={'Content-Type': 'application/octet-stream'})
         LOG.info('Uploaded %d bytes to image %s', progress.done, image_id)
+
+    def delete(self, context, image_id):
+        """Delete the image (a snapshot that failed).
+
+        :raises: ImageNotFound, ImageServiceError.
+        """
+        self._request(context, 'DELETE', image_id, '').close()
+        LOG.info('Deleted image %s', image_id)
 
     # --- helpers ------------------------------------------------------------
 

@@ -6,10 +6,24 @@
 import itertools
 
 from nova_core.policies import (
+    admin_actions,
     base,
+    deferred_delete,
+    flavor_access,
+    flavor_extra_specs,
+    flavor_manage,
     hypervisors,
     images,
     instance_actions,
+    keypairs,
+    limits,
+    lock_server,
+    quota_class_sets,
+    quota_sets,
+    server_groups,
+    server_metadata,
+    server_moves,
+    server_tags,
     servers,
     services,
 )
@@ -17,6 +31,14 @@ from nova_core.policies import (
 
 def list_rules():
     return list(itertools.chain(
+        quota_sets.list_rules(), quota_class_sets.list_rules(),
+        limits.list_rules(),
         base.list_rules(), servers.list_rules(),
+        lock_server.list_rules(), admin_actions.list_rules(),
+        deferred_delete.list_rules(),
+        flavor_manage.list_rules(), flavor_access.list_rules(),
+        flavor_extra_specs.list_rules(), server_groups.list_rules(),
         instance_actions.list_rules(), images.list_rules(),
-        services.list_rules(), hypervisors.list_rules()))
+        services.list_rules(), hypervisors.list_rules(),
+        keypairs.list_rules(), server_metadata.list_rules(),
+        server_tags.list_rules(), server_moves.list_rules()))

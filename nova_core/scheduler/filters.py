@@ -2,9 +2,12 @@
 
 A node is a dict of the ``compute_nodes`` row with its ``service``; a
 request spec has ``vcpus``, ``memory_mb``, ``disk_gb``,
-``availability_zone`` and ``requested_host``.
+``availability_zone``, ``requested_host``, and ``instance_uuid`` from which
+:mod:`nova_core.scheduler.group_policy` finds the server group.
 """
+from nova_core.db import instances as db_instances
 from nova_core.db import services as db_services
+from nova_core.scheduler import group_policy
 
 
 def compute_filter(node, spec, conf):
@@ -45,7 +48,35 @@ def disk_filter(node, spec, conf):
     return node['local_gb_used'] + spec['disk_gb'] <= capacity
 
 
+def _hinted_hosts(spec, hint):
+    """Hosts of the servers a scheduler hint names (read once per
+    request), or None when the hint is not given."""
+    key = '_hosts_of_' + hint
+    if key not in spec:
+        uuids = (spec.get('scheduler_hints') or {}).get(hint)
+        if isinstance(uuids, str):
+            uuids = [uuids]
+        spec[key] = None if not uuids else {
+            i['host'] for i in db_instances.get_all({'uuids': uuids})
+            if i['host']}
+    return spec[key]
+
+
+def same_host_filter(node, spec, conf):
+    """Hint ``same_host``: only a host holding one of the named servers."""
+    hosts = _hinted_hosts(spec, 'same_host')
+    return hosts is None or node['host'] in hosts
+
+
+def different_host_filter(node, spec, conf):
+    """Hint ``different_host``: no host holding one of the named servers."""
+    hosts = _hinted_hosts(spec, 'different_host')
+    return hosts is None or node['host'] not in hosts
+
+
 FILTERS = {
+    'SameHostFilter': same_host_filter,
+    'DifferentHostFilter': different_host_filter,
     'ComputeFilter': compute_filter,
     'AvailabilityZoneFilter': availability_zone_filter,
     'RamFilter': ram_filter,
@@ -53,5 +84,7 @@ FILTERS = {
     'DiskFilter': disk_filter,
 }
 
-#: Filters that always run, whatever the operator enabled.
-MANDATORY = (requested_host_filter,)
+#: Filters that always run, whatever the operator enabled: a server group's
+#: policy was accepted by the API, so it is never silently ignored.
+MANDATORY = (requested_host_filter, group_policy.affinity_filter,
+             group_policy.anti_affinity_filter)

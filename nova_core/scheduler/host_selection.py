@@ -10,6 +10,7 @@ import random
 from nova_core import exception
 from nova_core.db import services as db_services
 from nova_core.scheduler import filters as host_filters
+from nova_core.scheduler import group_policy
 
 LOG = logging.getLogger(__name__)
 
@@ -28,10 +29,13 @@ def enabled_filters(conf):
 
 
 def select_hosts(spec, conf, nodes=None):
-    """Nodes passing every filter, ordered by weight.
+    """Nodes passing every filter, ordered by weight. The server group
+    of ``spec['instance_uuid']`` is read here unless the caller put it in
+    the spec already (see :func:`group_policy.with_group`).
 
     :raises: NoValidHost naming the filter that removed the last node.
     """
+    spec = group_policy.with_group(spec)
     nodes = db_services.nodes_for_scheduling() if nodes is None else nodes
     if not nodes:
         raise exception.NoValidHost(reason='There are no compute hosts.')
@@ -42,7 +46,10 @@ def select_hosts(spec, conf, nodes=None):
             raise exception.NoValidHost(
                 reason='There are not enough hosts available.')
     multiplier = conf.filter_scheduler.ram_weight_multiplier
-    nodes.sort(key=lambda n: multiplier * _free_ram(n), reverse=True)
+    # A soft group policy outranks free RAM, as its weigher does in Nova
+    # with the default multipliers whenever the group has members placed.
+    nodes.sort(key=lambda n: (group_policy.soft_weight(n, spec),
+                              multiplier * _free_ram(n)), reverse=True)
     subset = min(conf.filter_scheduler.host_subset_size, len(nodes))
     if subset > 1:
         first = nodes.pop(random.randrange(subset))

@@ -179,6 +179,72 @@ class ComputeDriver(abc.ABC):
         :raises: InstanceNotFound, VirtDriverError.
         """
 
+    # --- rebuild and resize -------------------------------------------------
+
+    #: What the driver can do beyond the abstract methods; the conductor
+    #: reads them through the compute service.
+    #: ``supports_migrate_to_other_host``: a resize may move the guest's
+    #: disks to another host.
+    capabilities = {'supports_migrate_to_other_host': False}
+
+    def rebuild(self, context, instance, image_meta, admin_password=None,
+                preserve_ephemeral=False):
+        """Replace the guest by one booted from ``image_meta`` (the
+        instance keeps its uuid, name and flavor); the new guest runs.
+
+        By default the guest is destroyed and spawned again; drivers that
+        can keep disks (``preserve_ephemeral``) override this.
+
+        :raises: VirtDriverError (or a subclass) when the new guest cannot
+            be made.
+        """
+        self.destroy(context, instance)
+        self.spawn(context, instance, image_meta,
+                   admin_password=admin_password)
+
+    @abc.abstractmethod
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   timeout=0, retry_interval=0):
+        """First step of a resize, on the source host: power the guest off
+        (cleanly within ``timeout`` seconds if > 0) and make its disks
+        available to host ``dest`` for the new ``flavor``. The old guest
+        is kept until :meth:`confirm_migration` or
+        :meth:`finish_revert_migration`.
+
+        :returns: a JSON-able dict handed to :meth:`finish_migration`.
+        :raises: InstanceNotFound; CannotResizeDisk when the new flavor's
+            disk is smaller; VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def finish_migration(self, context, migration, instance, disk_info,
+                         image_meta, resize_instance, power_on=True):
+        """Second step of a resize, on the destination host: make the
+        guest of ``instance`` (which carries the new flavor) from what
+        :meth:`migrate_disk_and_power_off` returned; grow its disk if
+        ``resize_instance``; start it if ``power_on``.
+
+        :raises: VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def confirm_migration(self, context, migration, instance):
+        """A resize was confirmed: on the source host, remove what was kept
+        of the old guest (all of it when the destination is another host).
+
+        :raises: VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def finish_revert_migration(self, context, instance, migration,
+                                power_on=True):
+        """A resize was reverted: on the source host, run the guest again
+        with its old flavor (``instance`` carries it) and disks. When the
+        destination was another host its guest was destroyed already.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+
     def resume_state_on_host_boot(self, context, instance):
         """Bring back a guest that should run but vanished with a host reboot.
 

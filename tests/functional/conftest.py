@@ -1,9 +1,14 @@
 """The whole system in one process: nova-core-all on embedded defaults.
 
 One cloud serves the session (starting one costs ~1 s); tests create what
-they need under names of their own. The fake driver fails ``spawn`` and
+they need under names of their own. ``NOVA_CORE_FUNCTIONAL_DB`` names an
+empty database to use instead of SQLite (e.g.
+``mysql+pymysql://root@127.0.0.1/nova_functional``), to run the whole suite
+on MariaDB or PostgreSQL. The fake driver fails ``spawn`` and
 ``reboot`` for servers whose name starts with ``fail-``.
 """
+import os
+
 import pytest
 
 from nova_core.bootstrap import STARTER_IMAGE
@@ -22,7 +27,7 @@ use_stderr = false
 log_file = %(state)s/nova-core.log
 
 [database]
-connection = sqlite:///%(state)s/nova-core.sqlite
+connection = %(connection)s
 
 [fake]
 fail_operations = spawn,reboot
@@ -34,7 +39,10 @@ fail_instance_names = ^fail-
 def cloud(tmp_path_factory):
     state = tmp_path_factory.mktemp('state')
     conf_file = state / 'nova.conf'
-    conf_file.write_text(CLOUD_CONF % {'state': state})
+    connection = os.environ.get('NOVA_CORE_FUNCTIONAL_DB') or \
+        'sqlite:///%s/nova-core.sqlite' % state
+    conf_file.write_text(CLOUD_CONF % {'state': state,
+                                       'connection': connection})
     all_cmd.set_defaults(CONF)
     fake_conf.register_opts(CONF)
     parse([conf_file])

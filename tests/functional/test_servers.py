@@ -93,6 +93,9 @@ def test_no_valid_host_fault(admin, api, image_id):
     from nova_core.db import flavors
     flavors.create({'flavorid': 'huge', 'name': 'huge', 'memory_mb': 10 ** 9,
                     'vcpus': 1, 'root_gb': 1, 'extra_specs': {}})
+    # Past the RAM quota first, which would refuse it with 403.
+    assert admin.put('/os-quota-sets/demo', json={'quota_set': {
+        'ram': -1}}).status_code == 200
     created = api.boot('too-big', flavor='huge', image=image_id)
     server = api.wait_for(created['id'], 'ERROR')
     assert server['fault']['message'].startswith('No valid host was found')

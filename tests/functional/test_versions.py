@@ -127,3 +127,27 @@ def test_image_proxy_gone_from_2_36(endpoint, image_id):
         '/images/%s' % image_id).json()['image']['status'] == 'ACTIVE'
     assert Client(endpoint, version='2.36').get(
         '/images/%s' % image_id).status_code == 404
+
+
+def test_scheduler_hints_and_pinned_zone_are_shown(endpoint, image_id):
+    """2.96 shows the zone a create asked for, 2.100 the hints it gave
+    (values as lists, as Nova's request spec keeps them)."""
+    api = Client(endpoint)
+    response = api.post('/servers', json={
+        'server': {'name': 'hinted', 'flavorRef': '1', 'imageRef': image_id,
+                   'networks': 'none', 'availability_zone': 'nova'},
+        'os:scheduler_hints': {'same_host': image_id, 'custom': 'x'}})
+    assert response.status_code == 202, response.text
+    server_id = response.json()['server']['id']
+    try:
+        shown = api.server(server_id)
+        assert shown['scheduler_hints'] == {'same_host': [image_id],
+                                            'custom': ['x']}
+        assert shown['pinned_availability_zone'] == 'nova'
+        assert Client(endpoint).server(booted_unhinted := api.boot(
+            'unhinted', image=image_id)['id'])['scheduler_hints'] == {}
+        assert api.server(booted_unhinted)['pinned_availability_zone'] is \
+            None
+        api.delete('/servers/%s' % booted_unhinted)
+    finally:
+        api.delete('/servers/%s' % server_id)

@@ -4,11 +4,22 @@ family. Each module exports ``ACTIONS``: body key -> :class:`Action`.
 A handler takes ``(ctx, api, instance, body)`` and returns a Flask
 response, or None for Nova's usual empty 202.
 """
-from nova_core.api.actions import base, console, power
+from nova_core.api.actions import (
+    admin,
+    base,
+    console,
+    deletion,
+    lock,
+    power,
+    rebuild,
+    resize,
+    snapshot,
+)
 
 Action = base.Action
 
 #: body key -> Action, for every action nova-core serves.
 ACTIONS = {}
-for _module in (power, console):
+for _module in (power, console, lock, admin, deletion, rebuild, resize,
+                snapshot):
     ACTIONS.update(_module.ACTIONS)

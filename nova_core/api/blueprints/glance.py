@@ -62,8 +62,9 @@ def _sort(params):
     return keys + ['id'], dirs + [dirs[-1]]
 
 
+@validation.schema(query=schemas.GLANCE_LIST_QUERY)
 def list_images():
-    params = validation.query(schemas.GLANCE_LIST_QUERY)
+    params = validation.query()
     limit = validation.page_limit(params, request.conf().api.max_limit, 25)
     marker = validation.single(params, 'marker')
     keys, dirs = _sort(params)
@@ -81,14 +82,15 @@ def list_images():
     body = {'images': [views.glance(i, prefix) for i in images],
             'first': prefix + '/images',
             'schema': prefix + '/schemas/images'}
-    if len(images) == limit:
-        nxt = links.next_link(images, limit)
+    nxt = links.next_link(images, limit)  # None for an empty page
+    if nxt is not None:
         body['next'] = nxt['href'][len(links.base_url()):]
     return flask.jsonify(body)
 
 
+@validation.schema(body=schemas.CREATE)
 def create_image():
-    document = validation.body(schemas.CREATE)
+    document = validation.body()
     image = image_registry.create(request.context(), document)
     response = flask.jsonify(views.glance(image, _prefix()))
     response.status_code = 201
@@ -97,11 +99,13 @@ def create_image():
     return response
 
 
+@validation.schema()
 def show_image(image_id):
     image = image_registry.get(request.context(), image_id)
     return flask.jsonify(views.glance(image, _prefix()))
 
 
+@validation.schema(body=schemas.PATCH, media_type=PATCH_TYPE)
 def patch_image(image_id):
     if flask.request.mimetype != PATCH_TYPE:
         raise exception.UnsupportedMediaType(
@@ -109,18 +113,20 @@ def patch_image(image_id):
     operations = flask.request.get_json(force=True, silent=True)
     if operations is None:
         raise exception.ValidationError(detail='Malformed JSON-patch body.')
-    validation.check(schemas.PATCH, operations)
+    validation.check(validation.declared('body'), operations)
     image = image_registry.get_owned(request.context(), image_id)
     image = image_registry.patch(request.context(), image, operations)
     return flask.jsonify(views.glance(image, _prefix()))
 
 
+@validation.schema()
 def delete_image(image_id):
     image = image_registry.get_owned(request.context(), image_id)
     image_registry.delete(store(), request.context(), image)
     return '', 204
 
 
+@validation.schema(media_type='application/octet-stream')
 def upload_image(image_id):
     flask.request.max_content_length = request.conf().api.image_size_cap
     if flask.request.mimetype != 'application/octet-stream':
@@ -132,6 +138,7 @@ def upload_image(image_id):
     return '', 204
 
 
+@validation.schema()
 def download_image(image_id):
     image = image_registry.get(request.context(), image_id)
     if image['status'] != 'active' or not store().exists(image_id):

@@ -87,7 +87,7 @@ def _list(detail):
     ctx, version = request.context(), request.version()
     policy.authorize(ctx, 'os_compute_api:os-hypervisors:%s'
                      % ('list-detail' if detail else 'list'))
-    params = validation.query(QUERY)
+    params = validation.query()
     nodes = _nodes()
     pattern = validation.single(params, 'hypervisor_hostname_pattern')
     if pattern is not None and version.matches('2.53'):
@@ -119,20 +119,23 @@ def _list(detail):
 
 
 @bp.get('/os-hypervisors')
+@validation.schema(query=QUERY)
 def index():
     return _list(detail=False)
 
 
 @bp.get('/os-hypervisors/detail')
+@validation.schema(query=QUERY)
 def detail():
     return _list(detail=True)
 
 
 @bp.get('/os-hypervisors/<hypervisor_id>')
+@validation.schema(query=QUERY)
 def show(hypervisor_id):
     ctx, version = request.context(), request.version()
     policy.authorize(ctx, 'os_compute_api:os-hypervisors:show')
-    params = validation.query(QUERY)
+    params = validation.query()
     if version.matches('2.53'):
         try:
             uuid.UUID(hypervisor_id)

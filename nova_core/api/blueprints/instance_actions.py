@@ -16,6 +16,11 @@ QUERY = {'type': 'object', 'properties': {
 }, 'additionalProperties': True}
 
 
+def _list_query(version):
+    """Paging and filters came with 2.58; before, the query is ignored."""
+    return QUERY if version.matches('2.58') else None
+
+
 def _instance(server_id, action):
     """The server, deleted ones included (as Nova does since 2.21)."""
     ctx = request.context()
@@ -28,12 +33,13 @@ def _instance(server_id, action):
 
 
 @bp.get('/servers/<server_id>/os-instance-actions')
+@validation.schema(query=_list_query)
 def index(server_id):
     instance = _instance(server_id, 'list')
     version = request.version()
     limit = marker = since = None
     if version.matches('2.58'):
-        params = validation.query(QUERY)
+        params = validation.query()
         max_limit = request.conf().api.max_limit
         limit = validation.page_limit(params, max_limit, max_limit)
         marker = validation.single(params, 'marker')
@@ -54,6 +60,7 @@ def index(server_id):
 
 
 @bp.get('/servers/<server_id>/os-instance-actions/<request_id>')
+@validation.schema()
 def show(server_id, request_id):
     instance = _instance(server_id, 'show')
     ctx, version = request.context(), request.version()

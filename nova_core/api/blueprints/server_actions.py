@@ -23,7 +23,20 @@ def check_lock(ctx, instance):
         raise exception.InstanceIsLocked(instance_uuid=instance['uuid'])
 
 
+def body_schema(version):
+    """The whole body: exactly one of the actions of ``version``.
+
+    Documentation only: :func:`action` checks in two steps (one key, then
+    that action's schema) so that errors name the action at fault.
+    """
+    schemas = [a.schema(version) if callable(a.schema) else a.schema
+               for _, a in sorted(ACTIONS.items())]
+    return {'type': 'object', 'minProperties': 1, 'maxProperties': 1,
+            'oneOf': schemas}
+
+
 @bp.post('/servers/<server_id>/action')
+@validation.schema(body=body_schema)
 def action(server_id):
     ctx = request.context()
     api = request.servers_api()

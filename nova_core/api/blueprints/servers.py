@@ -3,6 +3,8 @@ import flask
 
 from nova_core import exception, policy
 from nova_core.api import links, request, server_filters, validation
+from nova_core.api.actions import deletion
+from nova_core.api.blueprints import server_actions
 from nova_core.api.schemas import servers as schemas
 from nova_core.api.schemas import types
 from nova_core.api.views import servers as views
@@ -16,7 +18,7 @@ def _list(detail):
     ctx, version = request.context(), request.version()
     policy.authorize(ctx, 'os_compute_api:servers:%s'
                      % ('detail' if detail else 'index'))
-    params = validation.query(schemas.list_query(version))
+    params = validation.query()
     args = server_filters.parse(params, ctx, version,
                                 request.conf().api.max_limit, detail)
     instances = []
@@ -68,20 +70,23 @@ def _no_host(instance, statuses):
 
 
 @bp.get('/servers')
+@validation.schema(query=schemas.list_query)
 def index():
     return _list(detail=False)
 
 
 @bp.get('/servers/detail')
+@validation.schema(query=schemas.list_query)
 def detail():
     return _list(detail=True)
 
 
 @bp.post('/servers')
+@validation.schema(body=schemas.create)
 def create():
     ctx, version = request.context(), request.version()
     policy.authorize(ctx, 'os_compute_api:servers:create')
-    body = validation.body(schemas.create(version))
+    body = validation.body()
     hints = (body.get('os:scheduler_hints') or
              body.get('OS-SCH-HNT:scheduler_hints'))
     server = body['server']
@@ -93,8 +98,9 @@ def create():
     view = {'id': first['uuid'], 'links': links.resource('servers',
                                                          first['uuid']),
             'OS-DCF:diskConfig': 'MANUAL',
-            'security_groups': [{'name': 'default'}],
-            'adminPass': password}
+            'security_groups': [{'name': 'default'}]}
+    if request.conf().api.enable_instance_password:
+        view['adminPass'] = password
     response = flask.jsonify({'server': view})
     response.status_code = 202
     response.headers['Location'] = view['links'][0]['href']
@@ -119,6 +125,7 @@ def _target(instance):
 
 
 @bp.get('/servers/<server_id>')
+@validation.schema()
 def show(server_id):
     instance = request.servers_api().get(request.context(), server_id)
     policy.authorize(request.context(), 'os_compute_api:servers:show',
@@ -127,8 +134,9 @@ def show(server_id):
 
 
 @bp.put('/servers/<server_id>')
+@validation.schema(body=schemas.update)
 def update(server_id):
-    body = validation.body(schemas.update(request.version()))
+    body = validation.body()
     api = request.servers_api()
     instance = api.get(request.context(), server_id)
     policy.authorize(request.context(), 'os_compute_api:servers:update',
@@ -138,10 +146,12 @@ def update(server_id):
 
 
 @bp.delete('/servers/<server_id>')
+@validation.schema()
 def delete(server_id):
     api = request.servers_api()
     instance = api.get(request.context(), server_id)
     policy.authorize(request.context(), 'os_compute_api:servers:delete',
                      _target(instance))
-    api.delete(request.context(), instance)
+    server_actions.check_lock(request.context(), instance)
+    deletion.delete_server(request.context(), api, instance)
     return '', 204

@@ -41,9 +41,10 @@ def _view(service):
 
 
 @bp.get('/os-services')
+@validation.schema(query=QUERY)
 def index():
     policy.authorize(request.context(), 'os_compute_api:os-services:list')
-    params = validation.query(QUERY)
+    params = validation.query()
     services = db_services.get_all(binary=validation.single(params, 'binary'),
                                    host=validation.single(params, 'host'))
     return flask.jsonify({'services': [_view(s) for s in services]})
@@ -76,12 +77,13 @@ def _only_compute(service):
 
 
 @bp.put('/os-services/<service_id>')
+@validation.schema(body=schemas.update)
 def update(service_id):
     """2.53+: PUT by uuid; before, PUT /os-services/{action}."""
     policy.authorize(request.context(), 'os_compute_api:os-services:update')
     if not request.version().matches('2.53'):
         return _legacy_update(service_id)
-    body = validation.body(schemas.UPDATE)
+    body = validation.body()
     if 'status' not in body and 'forced_down' not in body:
         raise exception.ValidationError(
             detail="No updates were requested. Fields 'status' or "
@@ -132,6 +134,7 @@ def _legacy_update(action):
 
 
 @bp.delete('/os-services/<service_id>')
+@validation.schema()
 def delete(service_id):
     policy.authorize(request.context(), 'os_compute_api:os-services:delete')
     db_services.destroy(_by_id(service_id))

@@ -1,7 +1,7 @@
 """Version documents: ``GET /`` and ``GET /v2.1``. No token needed."""
 import flask
 
-from nova_core.api import links, microversion
+from nova_core.api import links, microversion, validation
 
 bp = flask.Blueprint('versions', __name__)
 
@@ -19,6 +19,7 @@ def _v21(href):
 
 
 @bp.get('/')
+@validation.schema()
 def versions():
     return flask.jsonify({'versions': [
         _v21(links.base_url() + '/v2.1/')]})
@@ -26,6 +27,7 @@ def versions():
 
 @bp.get('/v2.1')
 @bp.get('/v2.1/')
+@validation.schema()
 def v21():
     doc = _v21(links.base_url() + '/v2.1/')
     doc['links'].append({

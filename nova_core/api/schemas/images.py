@@ -6,6 +6,8 @@ DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2',
 CONTAINER_FORMATS = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker',
                      'compressed']
 VISIBILITIES = ['public', 'private', 'shared', 'community']
+#: The largest integer the registry's columns hold everywhere.
+MAX_INT = 0x7FFFFFFF
 
 #: Attributes the registry sets itself; a request naming one gets 403.
 READ_ONLY = ('status', 'size', 'virtual_size', 'checksum', 'os_hash_algo',
@@ -20,8 +22,8 @@ _SETTABLE = {
                     'enum': DISK_FORMATS + [None]},
     'container_format': {'type': ['string', 'null'],
                          'enum': CONTAINER_FORMATS + [None]},
-    'min_ram': {'type': 'integer', 'minimum': 0},
-    'min_disk': {'type': 'integer', 'minimum': 0},
+    'min_ram': {'type': 'integer', 'minimum': 0, 'maximum': MAX_INT},
+    'min_disk': {'type': 'integer', 'minimum': 0, 'maximum': MAX_INT},
     'tags': {'type': 'array', 'maxItems': 128, 'uniqueItems': True,
              'items': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
     'os_hidden': {'type': 'boolean'},

@@ -20,6 +20,12 @@ _HOST_BINARY = {'host': {'type': 'string', 'minLength': 1,
                 'binary': {'type': 'string', 'minLength': 1,
                            'maxLength': 255}}
 
+def update(version):
+    """The body of PUT /os-services/{id}: by uuid from 2.53; before, the
+    path names an action and :data:`LEGACY` has its schema."""
+    return UPDATE if version.matches('2.53') else None
+
+
 #: PUT /os-services/{action} before 2.53, by action.
 LEGACY = {
     'enable': {'type': 'object', 'properties': _HOST_BINARY,

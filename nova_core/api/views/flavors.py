@@ -1,4 +1,5 @@
-"""Flavors as the API shows them."""
+"""Flavors as the API shows them, per microversion: ``description``
+(2.55), ``extra_specs`` (2.61), ``swap`` 0 rather than "" (2.75)."""
 from nova_core.api import links
 
 
@@ -10,7 +11,9 @@ def basic(flavor, version):
     return view
 
 
-def detail(flavor, version):
+def detail(flavor, version, show_extra_specs=True):
+    """``show_extra_specs``: whether policy lets the caller read them
+    (``os-flavor-extra-specs:index``), shown from 2.61."""
     view = basic(flavor, version)
     view.update({
         'ram': flavor['memory_mb'], 'disk': flavor['root_gb'],
@@ -22,7 +25,7 @@ def detail(flavor, version):
         'rxtx_factor': flavor['rxtx_factor'],
         'os-flavor-access:is_public': flavor['is_public'],
     })
-    if version.matches('2.61'):
+    if version.matches('2.61') and show_extra_specs:
         view['extra_specs'] = flavor['extra_specs'] or {}
     return view
 

@@ -3,6 +3,7 @@ import hashlib
 
 from nova_core.api import links, status
 from nova_core.api.views import flavors as flavor_views
+from nova_core.db import server_groups as db_server_groups
 
 
 def basic(instance):
@@ -115,10 +116,13 @@ def _add_versioned(view, instance, version, context, host_status,
     if version.matches('2.63'):
         view['trusted_image_certificates'] = None
     if version.matches('2.71') and show_extras:
-        view['server_groups'] = []
+        view['server_groups'] = db_server_groups.group_uuids_of(
+            instance['uuid'])
     if version.matches('2.73'):
         view['locked_reason'] = instance['locked_reason']
+    system_metadata = instance['system_metadata'] or {}
     if version.matches('2.96'):
-        view['pinned_availability_zone'] = None
+        view['pinned_availability_zone'] = system_metadata.get(
+            'pinned_availability_zone')
     if version.matches('2.100'):
-        view['scheduler_hints'] = {}
+        view['scheduler_hints'] = system_metadata.get('scheduler_hints', {})

@@ -1,0 +1,227 @@
+"""Resizes: the ``migrations`` table and the claims a resize holds.
+
+A resize holds two claims, as Placement holds two allocations: the
+instance's and the migration's. Until the guest runs on the destination
+the instance holds its old flavor on the source and the migration holds
+the new flavor on the destination; when the resize finishes they swap, so
+the migration holds the old flavor on the source until the resize is
+confirmed (given back) or reverted (the instance takes it again and the
+destination's claim is given back). On the same node both claims count,
+as in Nova, so a resize in place needs room for both flavors.
+
+Statuses: ``pre-migrating`` -> ``migrating`` -> ``post-migrating`` ->
+``finished`` -> ``confirming`` -> ``confirmed`` or ``reverting`` ->
+``reverted``; ``error`` when the resize failed before it finished.
+"""
+import uuid as uuid_lib
+
+import sqlalchemy as sa
+
+from nova_core import exception
+from nova_core.db import models
+from nova_core.db.models import utcnow
+from nova_core.db.session import reader, transaction
+
+MT = models.Migration.__table__
+CNT = models.ComputeNode.__table__
+
+#: Statuses in which the migration holds the new flavor on the destination.
+BEFORE_FINISH = ('pre-migrating', 'migrating', 'post-migrating')
+#: Statuses in which it holds the old flavor on the source.
+AFTER_FINISH = ('finished', 'confirming', 'reverting')
+
+_SELECT = sa.select(*MT.c)
+_CLAIM = CNT.update().where(
+    CNT.c.host == sa.bindparam('b_host'),
+    CNT.c.hypervisor_hostname == sa.bindparam('b_node'), CNT.c.deleted == 0,
+    CNT.c.vcpus_used + sa.bindparam('b_vcpus') <=
+    (CNT.c.vcpus - CNT.c.reserved_vcpus) * CNT.c.cpu_allocation_ratio,
+    CNT.c.memory_mb_used + sa.bindparam('b_ram') <=
+    (CNT.c.memory_mb - CNT.c.reserved_memory_mb) * CNT.c.ram_allocation_ratio,
+    CNT.c.local_gb_used + sa.bindparam('b_disk') <=
+    (CNT.c.local_gb - CNT.c.reserved_disk_gb) * CNT.c.disk_allocation_ratio,
+).values(vcpus_used=CNT.c.vcpus_used + sa.bindparam('b_vcpus'),
+         memory_mb_used=CNT.c.memory_mb_used + sa.bindparam('b_ram'),
+         local_gb_used=CNT.c.local_gb_used + sa.bindparam('b_disk'),
+         running_vms=CNT.c.running_vms + sa.bindparam('b_vms'))
+_UNCLAIM = CNT.update().where(
+    CNT.c.host == sa.bindparam('b_host'),
+    CNT.c.hypervisor_hostname == sa.bindparam('b_node'), CNT.c.deleted == 0,
+).values(vcpus_used=CNT.c.vcpus_used - sa.bindparam('b_vcpus'),
+         memory_mb_used=CNT.c.memory_mb_used - sa.bindparam('b_ram'),
+         local_gb_used=CNT.c.local_gb_used - sa.bindparam('b_disk'),
+         running_vms=CNT.c.running_vms - sa.bindparam('b_vms'))
+
+
+def _resources(flavor, same_node):
+    return {'b_vcpus': flavor['vcpus'], 'b_ram': flavor['memory_mb'],
+            'b_disk': (flavor.get('root_gb') or 0) +
+            (flavor.get('ephemeral_gb') or 0),
+            'b_vms': 0 if same_node else 1}
+
+
+def same_node(migration):
+    return (migration['source_compute'] == migration['dest_compute'] and
+            migration['source_node'] == migration['dest_node'])
+
+
+def create(values):
+    """Record a migration (status ``pre-migrating`` unless given)."""
+    now = utcnow()
+    row = dict(values, uuid=values.get('uuid') or str(uuid_lib.uuid4()),
+               created_at=now)
+    row.setdefault('status', 'pre-migrating')
+    row.setdefault('migration_type', 'resize')
+    with transaction() as session:
+        session.execute(MT.insert(), row)
+        return dict(session.execute(_SELECT.where(
+            MT.c.uuid == row['uuid'])).mappings().one())
+
+
+def get(migration_id):
+    """:raises: MigrationNotFound."""
+    with reader() as session:
+        row = session.execute(_SELECT.where(
+            MT.c.id == migration_id)).mappings().first()
+    if row is None:
+        raise exception.MigrationNotFound(migration_id=migration_id)
+    return dict(row)
+
+
+def get_by_instance_and_status(instance_uuid, statuses):
+    """The newest migration of the instance in one of ``statuses``.
+
+    :raises: MigrationNotFoundByStatus.
+    """
+    with reader() as session:
+        row = session.execute(_SELECT.where(
+            MT.c.instance_uuid == instance_uuid,
+            MT.c.status.in_(list(statuses))).order_by(
+                MT.c.id.desc())).mappings().first()
+    if row is None:
+        raise exception.MigrationNotFoundByStatus(
+            instance_id=instance_uuid, status=', '.join(statuses))
+    return dict(row)
+
+
+def get_all_by_instance(instance_uuid):
+    with reader() as session:
+        return [dict(r) for r in session.execute(_SELECT.where(
+            MT.c.instance_uuid == instance_uuid).order_by(MT.c.id))
+            .mappings()]
+
+
+def get_in_progress(instance_uuid):
+    """The instance's unfinished migration, or None."""
+    try:
+        return get_by_instance_and_status(instance_uuid,
+                                          BEFORE_FINISH + AFTER_FINISH)
+    except exception.MigrationNotFoundByStatus:
+        return None
+
+
+def set_status(migration_id, status, expected=None, **values):
+    """Change a migration's status, only from ``expected`` if given.
+
+    :raises: MigrationNotFound; MigrationStatusConflict when its status is
+        not the expected one (another request changed it meanwhile).
+    """
+    stmt = MT.update().where(MT.c.id == migration_id)
+    if expected is not None:
+        stmt = stmt.where(MT.c.status.in_(list(expected)))
+    with transaction() as session:
+        changed = session.execute(stmt.values(
+            status=status, updated_at=utcnow(), **values)).rowcount
+        row = session.execute(_SELECT.where(
+            MT.c.id == migration_id)).mappings().first()
+        if row is None:
+            raise exception.MigrationNotFound(migration_id=migration_id)
+        if changed != 1:
+            raise exception.MigrationStatusConflict(
+                migration_id=migration_id, status=row['status'])
+        return dict(row)
+
+
+def claim_destination(migration_id, host, node):
+    """Claim the new flavor on ``host``/``node`` and record it as the
+    migration's destination, in one conditional UPDATE of the node.
+
+    :returns: the migration, or None when the node has no room.
+    """
+    with transaction() as session:
+        migration = dict(session.execute(_SELECT.where(
+            MT.c.id == migration_id)).mappings().one())
+        migration.update(dest_compute=host, dest_node=node)
+        params = dict(_resources(migration['new_flavor'],
+                                 same_node(migration)),
+                      b_host=host, b_node=node)
+        if session.execute(_CLAIM, params).rowcount != 1:
+            return None
+        session.execute(MT.update().where(MT.c.id == migration_id).values(
+            dest_compute=host, dest_node=node, updated_at=utcnow()))
+        return migration
+
+
+def release(migration, give_back=None):
+    """Give back a claim of the migration: ``'new'`` (the new flavor on the
+    destination) or ``'old'`` (the old flavor on the source); by default
+    the one it holds in its status (new before the resize finished, old
+    after). Call it in the transaction that moves the migration to its
+    final status, so that it runs once."""
+    if migration['dest_compute'] is None:
+        return  # nothing claimed yet
+    if give_back is None:
+        give_back = ('new' if migration['status'] in BEFORE_FINISH else
+                     'old' if migration['status'] in AFTER_FINISH else None)
+    if give_back == 'new':
+        flavor, host, node = (migration['new_flavor'],
+                              migration['dest_compute'],
+                              migration['dest_node'])
+    elif give_back == 'old':
+        flavor, host, node = (migration['old_flavor'],
+                              migration['source_compute'],
+                              migration['source_node'])
+    else:
+        return
+    with transaction() as session:
+        session.execute(_UNCLAIM, dict(
+            _resources(flavor, same_node(migration)), b_host=host,
+            b_node=node))
+
+
+def finish(migration_id, status, expected, give_back=None):
+    """Move the migration to a final ``status`` from one of ``expected``
+    and give back a claim (see :func:`release`), in one transaction.
+
+    :raises: MigrationNotFound; MigrationStatusConflict when it was not in
+        ``expected``.
+    """
+    with transaction() as session:
+        row = session.execute(_SELECT.where(
+            MT.c.id == migration_id).with_for_update()).mappings().first()
+        if row is None:
+            raise exception.MigrationNotFound(migration_id=migration_id)
+        if row['status'] not in expected:
+            raise exception.MigrationStatusConflict(
+                migration_id=migration_id, status=row['status'])
+        release(dict(row), give_back)
+        return set_status(migration_id, status, expected=(row['status'],))
+
+
+def get_finished_before(cutoff):
+    """Resizes waiting for confirmation since before ``cutoff``."""
+    with reader() as session:
+        return [dict(r) for r in session.execute(_SELECT.where(
+            MT.c.status == 'finished', MT.c.updated_at < cutoff).order_by(
+                MT.c.id)).mappings()]
+
+
+def abandon_for_instance(instance_uuid):
+    """A deleted instance's unfinished migration: give back its claim and
+    mark it ``error``. Returns the migration, or None."""
+    with transaction():
+        migration = get_in_progress(instance_uuid)
+        if migration is None:
+            return None
+        release(migration)
+        return set_status(migration['id'], 'error')

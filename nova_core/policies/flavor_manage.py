@@ -1,0 +1,22 @@
+"""Default policies of ``/flavors`` changes (Nova's os-flavor-manage)."""
+from oslo_policy import policy
+
+from nova_core.policies import base
+
+ROOT = 'os_compute_api:os-flavor-manage:%s'
+
+rules = [
+    policy.DocumentedRuleDefault(
+        name=ROOT % name, check_str=base.ADMIN, description=description,
+        operations=[{'method': method, 'path': path}])
+    for name, description, method, path in (
+        ('create', 'Create a flavor.', 'POST', '/flavors'),
+        ('update', 'Change the description of a flavor (2.55).', 'PUT',
+         '/flavors/{flavor_id}'),
+        ('delete', 'Delete a flavor.', 'DELETE', '/flavors/{flavor_id}'),
+    )
+]
+
+
+def list_rules():
+    return rules

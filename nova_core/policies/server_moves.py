@@ -1,0 +1,34 @@
+"""Default policies of rebuild, resize (confirm, revert) and createImage."""
+from oslo_policy import policy
+
+from nova_core.policies import base
+
+SERVERS = 'os_compute_api:servers:%s'
+
+
+def _action(name, check, description, action):
+    return policy.DocumentedRuleDefault(
+        name=SERVERS % name, check_str=check, description=description,
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action (%s)' % action}])
+
+
+rules = [
+    _action('rebuild', base.PROJECT_MEMBER_OR_ADMIN, 'Rebuild a server.',
+            'rebuild'),
+    _action('rebuild:trusted_certs', base.PROJECT_MEMBER_OR_ADMIN,
+            'Rebuild a server with trusted image certificate IDs (2.63).',
+            'rebuild'),
+    _action('resize', base.PROJECT_MEMBER_OR_ADMIN, 'Resize a server.',
+            'resize'),
+    _action('confirm_resize', base.PROJECT_MEMBER_OR_ADMIN,
+            'Confirm a server resize.', 'confirmResize'),
+    _action('revert_resize', base.PROJECT_MEMBER_OR_ADMIN,
+            'Revert a server resize.', 'revertResize'),
+    _action('create_image', base.PROJECT_MEMBER_OR_ADMIN,
+            'Create an image from a server.', 'createImage'),
+]
+
+
+def list_rules():
+    return rules
