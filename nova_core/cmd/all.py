@@ -30,6 +30,9 @@ def set_defaults(conf):
     conf.set_default('transport_url', 'local://')
     conf.set_default('connection', 'sqlite:///$state_path/nova-core.sqlite',
                      group='database')
+    # One compute host: resizes can only happen in place (as devstack
+    # sets it for single-node clouds).
+    conf.set_default('allow_resize_to_same_host', True)
 
 
 class AllInOne:
