@@ -54,6 +54,7 @@ def measure(boot, endpoint, args):
         pool_maxsize=args.threads * 2))
     flavor = boot.find(session, endpoint, 'flavors', 'm1.tiny')
     image = boot.find(session, endpoint, 'images', 'fake-image')
+    boot.lift_quotas(session, endpoint)
 
     start = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:

@@ -67,6 +67,20 @@ def _schema(engine):
 
 # --- schema ----------------------------------------------------------------
 
+def _scripts():
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory(migration.MIGRATIONS)
+
+
+def _head():
+    return _scripts().get_current_head()
+
+
+def _previous(head):
+    """'<down> -> <head>' as Alembic logs the last upgrade."""
+    return '%s -> %s' % (_scripts().get_revision(head).down_revision, head)
+
+
 def test_db_sync_creates_schema_and_second_run_is_noop(db_url, tmp_path):
     conf_file = cloud.write_config(str(tmp_path / 'controller.conf'), {
         'DEFAULT': {'state_path': str(tmp_path)},
@@ -75,7 +89,8 @@ def test_db_sync_creates_schema_and_second_run_is_noop(db_url, tmp_path):
     try:
         first = _manage(conf_file, 'db', 'sync')
         assert first.returncode == 0, first.stderr
-        assert 'Database schema at 001' in first.stdout
+        head = _head()
+        assert 'Database schema at %s' % head in first.stdout
         schema = _schema(engine)
         expected = set(models.Base.metadata.tables) | {'alembic_version'}
         assert set(schema) == expected
@@ -86,17 +101,18 @@ def test_db_sync_creates_schema_and_second_run_is_noop(db_url, tmp_path):
         assert second.returncode == 0, second.stderr
         # Alembic logs the upgrades it runs on stderr; stdout is the answer.
         assert 'Running upgrade  -> 001' in first.stderr
+        assert 'Running upgrade %s' % _previous(head) in first.stderr
         assert 'Running upgrade' not in second.stderr
-        assert second.stdout.splitlines() == ['Database schema at 001']
+        assert second.stdout.splitlines() == ['Database schema at %s' % head]
         assert _schema(engine) == schema
         with engine.connect() as conn:
             versions = conn.execute(sa.text(
                 'SELECT version_num FROM alembic_version')).scalars().all()
-        assert versions == ['001']
+        assert versions == [head]
 
         version = _manage(conf_file, 'db', 'version')
         assert version.returncode == 0, version.stderr
-        assert version.stdout.splitlines()[-1] == '001'
+        assert version.stdout.splitlines()[-1] == head
     finally:
         engine.dispose()
 

@@ -238,6 +238,11 @@ def _schedulers(engine):
 
 def test_conductors_share_work_and_survive_one_crash(mp_cloud, image_id,
                                                      db_engine):
+    # Twelve servers: more than the default quota of ten instances.
+    response = mp_cloud.request('PUT', '/os-quota-sets/demo',
+                                token=cloudlib.ADMIN,
+                                json={'quota_set': {'instances': 20}})
+    assert response.status_code == 200, response.text
     first = [mp_cloud.boot('share-%d' % i, image_id) for i in range(6)]
     mp_cloud.wait_status(first, 'ACTIVE', timeout=60)
     # Both conductors consume the one topic: both scheduled builds.
