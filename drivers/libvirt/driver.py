@@ -394,6 +394,9 @@ class LibvirtDriver(virt_driver.ComputeDriver):
         try:
             shutil.copyfile(path, path + RESIZE_BACKUP)
         except OSError as exc:
+            # No half-written copy may pass for the disk at a revert.
+            with contextlib.suppress(OSError):
+                os.unlink(path + RESIZE_BACKUP)
             raise exception.VirtDriverError(
                 reason=f'cannot keep the disk of {instance["uuid"]} for a '
                        f'revert: {exc}') from exc
@@ -404,15 +407,38 @@ class LibvirtDriver(virt_driver.ComputeDriver):
         """Grow the overlay to the new root disk and redefine the domain
         with the new vCPUs and memory."""
         dom = self.host.lookup(instance)
+        with self._translated('read domain XML', instance):
+            old_xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
         path = self._disk_path(instance)
         size = (instance.get('root_gb') or 0) * guest_files.GIB
-        if resize_instance and size > disk.info(path)['virtual-size']:
-            disk.resize(path, size)
-        dom = self._redefine(dom, instance)
-        if power_on:
-            self._cold_start(dom, instance)
+        try:
+            if resize_instance and size > disk.info(path)['virtual-size']:
+                disk.resize(path, size)
+            dom = self._redefine(instance, old_xml)
+            if power_on:
+                self._cold_start(dom, instance)
+        except BaseException as exc:
+            # The instance keeps its old flavor when a resize fails (see
+            # conductor.resize): so does the guest, off, on its old disk.
+            LOG.warning('Resizing %s failed (%s); putting back its old '
+                        'disk and flavor', instance['uuid'], exc)
+            self._rollback_migration(instance, old_xml)
+            raise
         LOG.info('Resized instance %s to flavor %s', instance['uuid'],
                  (instance.get('flavor') or {}).get('name'))
+
+    def _rollback_migration(self, instance, old_xml):
+        try:
+            dom = self.host.lookup(instance)
+            self._destroy_domain(dom, instance)
+            with self._translated('define domain', instance):
+                self.host.get_connection().defineXML(old_xml)
+            path = self._disk_path(instance)
+            if os.path.exists(path + RESIZE_BACKUP):
+                os.replace(path + RESIZE_BACKUP, path)
+        except (exception.NovaCoreException, OSError):
+            LOG.exception('Could not put back the old guest of %s',
+                          instance['uuid'])
 
     def confirm_migration(self, context, migration, instance):
         with contextlib.suppress(FileNotFoundError):
@@ -426,14 +452,19 @@ class LibvirtDriver(virt_driver.ComputeDriver):
         path = self._disk_path(instance)
         if os.path.exists(path + RESIZE_BACKUP):
             os.replace(path + RESIZE_BACKUP, path)
-        dom = self._redefine(dom, instance)
+        else:
+            LOG.warning('No disk of %s kept for the revert; it keeps its '
+                        'resized disk', instance['uuid'])
+        with self._translated('read domain XML', instance):
+            xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        dom = self._redefine(instance, xml)
         if power_on:
             self._cold_start(dom, instance)
         LOG.info('Reverted the resize of instance %s', instance['uuid'])
 
-    def _redefine(self, dom, instance):
-        with self._translated('read domain XML', instance):
-            xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    def _redefine(self, instance, xml):
+        """Define the domain again from its XML ``xml`` with the flavor of
+        ``instance``."""
         with self._translated('define domain', instance):
             return self.host.get_connection().defineXML(
                 guest_xml.with_flavor(xml, instance))

@@ -36,8 +36,10 @@ def rebuild(manager, context, instance, image_meta, admin_password=None,
         if stopped:
             manager.driver.power_off(instance)
     except Exception as exc:
+        # A delete that came meanwhile keeps its task_state.
         manager._fail_action(context, instance, exc,
-                             vm_state=vm_states.ERROR)
+                             vm_state=vm_states.ERROR,
+                             expected_task_state=task_states.REBUILD_SPAWNING)
         raise
     try:
         manager._update(
@@ -85,7 +87,8 @@ def snapshot(manager, context, instance, image_id):
         return
     except Exception as exc:
         _delete_image(manager, context, image_id)
-        manager._fail_action(context, instance, exc)
+        manager._fail_action(context, instance, exc, expected_task_state=(
+            task_states.IMAGE_PENDING_UPLOAD, task_states.IMAGE_UPLOADING))
         raise
     try:
         manager._update(

@@ -85,6 +85,7 @@ CONFIG = """\
 state_path = {state}
 host = {host}
 compute_driver = libvirt
+allow_resize_to_same_host = True
 osapi_compute_listen = 127.0.0.1
 osapi_compute_listen_port = {port}
 [glance]

@@ -71,3 +71,44 @@ def test_resize_to_another_host_or_smaller_disk_is_refused(driver, conf):
     with pytest.raises(exception.CannotResizeDisk):
         driver.migrate_disk_and_power_off(None, dict(instance, root_gb=5),
                                           'node1', SMALL)
+
+
+@needs_qemu_img
+def test_failed_finish_puts_back_old_disk_and_flavor(driver, guest, conf,
+                                                     monkeypatch):
+    """The instance keeps its old flavor when a resize fails; so must the
+    guest: old XML, old disk, nothing left from the resize."""
+    from nova_core_drivers.libvirt import disk as disk_mod
+    conf.set_override('host', 'node1')
+    info = driver.migrate_disk_and_power_off(None, guest, 'node1', SMALL)
+    resized = dict(guest, vcpus=4, memory_mb=256, root_gb=2, flavor=SMALL)
+
+    def refuse(dom, instance):
+        raise exception.VirtDriverError(reason='no room')
+    monkeypatch.setattr(driver, '_cold_start', refuse)
+    with pytest.raises(exception.VirtDriverError):
+        driver.finish_migration(None, {}, resized, info, {}, True)
+    assert driver.get_info(guest).state == 4
+    assert '<vcpu>4</vcpu>' not in _xml(driver, guest).replace(
+        " placement='static'", '')
+    assert disk_mod.info(info['disk'])['virtual-size'] == 1024 ** 3
+    assert not os.path.exists(info['disk'] + '.resize-orig')
+
+
+@needs_qemu_img
+def test_failed_disk_copy_leaves_no_partial_copy(driver, guest, conf,
+                                                 monkeypatch):
+    import shutil
+    conf.set_override('host', 'node1')
+    real_copy = shutil.copyfile
+
+    def half_copy(src, dst):
+        with open(dst, 'wb') as f:
+            f.write(b'half')
+        raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(shutil, 'copyfile', half_copy)
+    with pytest.raises(exception.VirtDriverError, match='No space'):
+        driver.migrate_disk_and_power_off(None, guest, 'node1', SMALL)
+    monkeypatch.setattr(shutil, 'copyfile', real_copy)
+    disk = os.path.join(driver.instances_path, guest['uuid'], 'disk')
+    assert not os.path.exists(disk + '.resize-orig')
