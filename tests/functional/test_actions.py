@@ -123,3 +123,29 @@ def test_delete_during_build_leaves_nothing(api, image_id):
         conf.cleanup()
     from tests.functional.test_servers import assert_claims_match_instances
     assert_claims_match_instances()
+
+
+def test_console_output_in_any_state_once_placed(api, image_id):
+    """As Nova's: refused (409) only before the server has a host and
+    while it is being deleted, whatever its vm_state."""
+    from nova_core.compute import task_states
+    from nova_core.db import instances as db_instances
+    failed = api.boot('fail-console', image=image_id)['id']
+    api.wait_for(failed, 'ERROR')
+    response = api.action(failed, {'os-getConsoleOutput': {}})
+    assert response.status_code == 409
+    assert fault(response)[2] == 'Instance %s is not ready' % failed
+    api.delete('/servers/%s' % failed)
+    server = api.boot('console-states', image=image_id)['id']
+    api.wait_for(server, 'ACTIVE')
+    assert api.action(server, {'os-stop': None}).status_code == 202
+    api.wait_for(server, 'SHUTOFF')
+    assert api.action(server, {'os-getConsoleOutput': {}}).status_code == 200
+    db_instances.update(server, {'task_state': task_states.DELETING})
+    response = api.action(server, {'os-getConsoleOutput': {}})
+    assert response.status_code == 409
+    assert fault(response)[2] == ("Cannot 'get_console_output' instance %s "
+                                  "while it is in task_state deleting"
+                                  % server)
+    db_instances.update(server, {'task_state': None})
+    api.delete('/servers/%s' % server)

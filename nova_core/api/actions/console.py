@@ -4,7 +4,7 @@ import flask
 from nova_core import exception
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import servers as schemas
-from nova_core.compute import vm_states as vs
+from nova_core.compute import task_states as ts
 
 
 def _console_output(ctx, api, instance, body):
@@ -13,12 +13,14 @@ def _console_output(ctx, api, instance, body):
         length = int(length)
         if length == -1:
             length = None
-    if instance['vm_state'] not in (vs.ACTIVE, vs.STOPPED, vs.PAUSED,
-                                    vs.SUSPENDED, vs.ERROR) or \
-            instance['host'] is None:
+    # As Nova's: any vm_state once the server has a host, unless it is
+    # being deleted.
+    if instance['host'] is None:
+        raise exception.InstanceNotReady(instance_id=instance['uuid'])
+    if instance['task_state'] == ts.DELETING:
         raise exception.InstanceInvalidState(
             action='get_console_output', instance_uuid=instance['uuid'],
-            attr='vm_state', state=instance['vm_state'])
+            attr='task_state', state=instance['task_state'])
     try:
         output = api.compute.get_console_output(ctx, instance, length)
     except exception.InstanceNotFound:
