@@ -115,3 +115,26 @@ def test_image_create_with_file(cli, tmp_path):
 def test_hypervisor_list(admin_cli):
     hypervisors = json.loads(admin_cli('hypervisor', 'list', '-f', 'json'))
     assert [h['State'] for h in hypervisors] == ['up']
+
+
+def test_services_and_hypervisors_with_openstacksdk(endpoint):
+    import openstack
+    conn = openstack.connect(auth_type='admin_token', auth={
+        'endpoint': endpoint, 'token': 'admin:admin'})
+    compute = conn.compute
+    service = [s for s in compute.services()
+               if s.binary == 'nova-compute'][0]
+    assert (service.state, service.status) == ('up', 'enabled')
+    try:
+        compute.disable_service(service, service.host, service.binary,
+                                disabled_reason='sdk test')
+        service = [s for s in compute.services() if s.id == service.id][0]
+        assert (service.status, service.disabled_reason) == ('disabled',
+                                                             'sdk test')
+    finally:
+        compute.enable_service(service, service.host, service.binary)
+    assert [s.status for s in compute.services()
+            if s.binary == 'nova-compute'] == ['enabled']
+    (hypervisor,) = list(compute.hypervisors(details=True))
+    assert hypervisor.state == 'up'
+    assert compute.get_hypervisor(hypervisor.id).name == hypervisor.name
