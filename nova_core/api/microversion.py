@@ -15,6 +15,9 @@ _VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
 class APIVersion:
     def __init__(self, major, minor):
         self.major, self.minor = major, minor
+        # matches() answers, by bounds: a list of 200 servers asks the
+        # same fifteen questions of one version 200 times.
+        self._matches = {}
 
     @classmethod
     def parse(cls, text):
@@ -38,11 +41,19 @@ class APIVersion:
 
     def matches(self, min_version=None, max_version=None):
         """Whether this version is within [min_version, max_version]."""
-        if min_version is not None and self < _coerce(min_version):
-            return False
-        if max_version is not None and self > _coerce(max_version):
-            return False
-        return True
+        key = (min_version, max_version)
+        try:
+            return self._matches[key]
+        except (KeyError, TypeError):  # TypeError: unhashable bounds
+            pass
+        result = not (
+            (min_version is not None and self < _coerce(min_version)) or
+            (max_version is not None and self > _coerce(max_version)))
+        try:
+            self._matches[key] = result
+        except TypeError:
+            pass
+        return result
 
 
 @functools.lru_cache(maxsize=256)
