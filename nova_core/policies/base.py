@@ -13,5 +13,19 @@ rules = [
 ]
 
 
+def rule(name, check, description, method, path):
+    """The documented default of one API operation."""
+    return policy.DocumentedRuleDefault(
+        name=name, check_str=check, description=description,
+        operations=[{'method': method, 'path': path}])
+
+
+def server_action(name, check, description, action):
+    """The documented default of a server action (the body key
+    ``action`` of ``POST /servers/{server_id}/action``)."""
+    return rule(name, check, description, 'POST',
+                '/servers/{server_id}/action (%s)' % action)
+
+
 def list_rules():
     return rules

@@ -1,17 +1,13 @@
 """Default policies of ``restore`` and ``forceDelete`` (soft delete)."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 BASE_POLICY_NAME = 'os_compute_api:os-deferred-delete:%s'
 
 
 def _rule(name, description, action):
-    return policy.DocumentedRuleDefault(
-        name=BASE_POLICY_NAME % name, check_str=base.PROJECT_MEMBER_OR_ADMIN,
-        description=description,
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (%s)' % action}])
+    return base.server_action(BASE_POLICY_NAME % name,
+                              base.PROJECT_MEMBER_OR_ADMIN, description,
+                              action)
 
 
 rules = [

@@ -3,17 +3,13 @@
 ``index`` also decides whether flavor views show ``extra_specs`` (2.61)
 and servers show their flavor's (2.47), as in Nova.
 """
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 ROOT = 'os_compute_api:os-flavor-extra-specs:%s'
 PATH = '/flavors/{flavor_id}/os-extra_specs'
 
 rules = [
-    policy.DocumentedRuleDefault(
-        name=ROOT % name, check_str=check, description=description,
-        operations=[{'method': method, 'path': path}])
+    base.rule(ROOT % name, check, description, method, path)
     for name, check, description, method, path in (
         ('index', base.PROJECT_READER_OR_ADMIN,
          'List the extra specs of a flavor.', 'GET', PATH),

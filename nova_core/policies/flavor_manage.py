@@ -1,14 +1,10 @@
 """Default policies of ``/flavors`` changes (Nova's os-flavor-manage)."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 ROOT = 'os_compute_api:os-flavor-manage:%s'
 
 rules = [
-    policy.DocumentedRuleDefault(
-        name=ROOT % name, check_str=base.ADMIN, description=description,
-        operations=[{'method': method, 'path': path}])
+    base.rule(ROOT % name, base.ADMIN, description, method, path)
     for name, description, method, path in (
         ('create', 'Create a flavor.', 'POST', '/flavors'),
         ('update', 'Change the description of a flavor (2.55).', 'PUT',

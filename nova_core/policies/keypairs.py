@@ -1,15 +1,11 @@
 """Default policies of ``/os-keypairs``: a user's own keys, or an admin."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 ROOT = 'os_compute_api:os-keypairs:%s'
 ADMIN_OR_OWNER = '(%s) or user_id:%%(user_id)s' % base.ADMIN
 
 rules = [
-    policy.DocumentedRuleDefault(
-        name=ROOT % name, check_str=ADMIN_OR_OWNER, description=description,
-        operations=[{'method': method, 'path': path}])
+    base.rule(ROOT % name, ADMIN_OR_OWNER, description, method, path)
     for name, description, method, path in (
         ('index', 'List the key pairs of a user.', 'GET', '/os-keypairs'),
         ('create', 'Create or import a key pair.', 'POST', '/os-keypairs'),

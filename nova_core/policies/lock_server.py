@@ -1,16 +1,11 @@
 """Default policies of the ``lock`` and ``unlock`` server actions."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 POLICY_ROOT = 'os_compute_api:os-lock-server:%s'
 
 
 def _rule(name, check, description, action):
-    return policy.DocumentedRuleDefault(
-        name=POLICY_ROOT % name, check_str=check, description=description,
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (%s)' % action}])
+    return base.server_action(POLICY_ROOT % name, check, description, action)
 
 
 rules = [

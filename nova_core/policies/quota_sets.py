@@ -1,7 +1,5 @@
 """Default policies of ``/os-quota-sets``: members read their own
 project's quotas, admins read and change any project's."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 POLICY_ROOT = 'os_compute_api:os-quota-sets:%s'
@@ -9,9 +7,7 @@ _PATH = '/os-quota-sets/{tenant_id}'
 
 
 def _rule(name, check, description, method, path=_PATH):
-    return policy.DocumentedRuleDefault(
-        name=POLICY_ROOT % name, check_str=check, description=description,
-        operations=[{'method': method, 'path': path}])
+    return base.rule(POLICY_ROOT % name, check, description, method, path)
 
 
 rules = [

@@ -1,15 +1,11 @@
 """Default policies of ``/os-server-groups``."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 ROOT = 'os_compute_api:os-server-groups:%s'
 PATH = '/os-server-groups'
 
 rules = [
-    policy.DocumentedRuleDefault(
-        name=ROOT % name, check_str=check, description=description,
-        operations=[{'method': method, 'path': path}])
+    base.rule(ROOT % name, check, description, method, path)
     for name, check, description, method, path in (
         ('create', base.PROJECT_MEMBER, 'Create a server group.', 'POST',
          PATH),

@@ -1,15 +1,11 @@
 """Default policies of ``/servers/{server_id}/metadata``."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 ROOT = 'os_compute_api:server-metadata:%s'
 PATH = '/servers/{server_id}/metadata'
 
 rules = [
-    policy.DocumentedRuleDefault(
-        name=ROOT % name, check_str=check, description=description,
-        operations=[{'method': method, 'path': path}])
+    base.rule(ROOT % name, check, description, method, path)
     for name, check, description, method, path in (
         ('index', base.PROJECT_READER_OR_ADMIN,
          'List the metadata of a server.', 'GET', PATH),

@@ -1,16 +1,11 @@
 """Default policies of rebuild, resize (confirm, revert) and createImage."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 SERVERS = 'os_compute_api:servers:%s'
 
 
 def _action(name, check, description, action):
-    return policy.DocumentedRuleDefault(
-        name=SERVERS % name, check_str=check, description=description,
-        operations=[{'method': 'POST',
-                     'path': '/servers/{server_id}/action (%s)' % action}])
+    return base.server_action(SERVERS % name, check, description, action)
 
 
 rules = [

@@ -1,24 +1,18 @@
 """Default policies of ``/servers`` and its actions."""
-from oslo_policy import policy
-
 from nova_core.policies import base
 
 SERVERS = 'os_compute_api:servers:%s'
 
 
 def _rule(name, check, description, method, path):
-    return policy.DocumentedRuleDefault(
-        name=SERVERS % name, check_str=check, description=description,
-        operations=[{'method': method, 'path': path}])
+    return base.rule(SERVERS % name, check, description, method, path)
 
 
 def _action(name, description, action):
     """A server action with its own policy name (Nova's os-* extensions)."""
-    return policy.DocumentedRuleDefault(
-        name='os_compute_api:' + name, check_str=base.PROJECT_MEMBER_OR_ADMIN,
-        description=description, operations=[{
-            'method': 'POST',
-            'path': '/servers/{server_id}/action (%s)' % action}])
+    return base.server_action('os_compute_api:' + name,
+                              base.PROJECT_MEMBER_OR_ADMIN, description,
+                              action)
 
 
 rules = [
