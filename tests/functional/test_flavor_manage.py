@@ -1,15 +1,12 @@
 """Flavor management, access to private flavors and extra specs, per
 microversion, through the API, the ``openstack`` CLI and openstacksdk."""
-import http.server
 import json
-import os
 import shutil
-import subprocess
-import threading
 import uuid
 
 import pytest
 
+from tests.fixtures import openstack_cli
 from tests.fixtures.client import fault
 
 
@@ -277,55 +274,19 @@ needs_cli = pytest.mark.skipif(shutil.which('openstack') is None,
                                reason='python-openstackclient missing')
 
 
-class _Identity(http.server.BaseHTTPRequestHandler):
-    """A stand-in Keystone: a v3 version document, 403 for the rest.
-
-    ``openstack flavor create``/``set --project`` insist on an identity v3
-    client and look the project up; on 403 they use the name as the id.
-    """
-
-    def do_GET(self):  # noqa: N802 - http.server's naming
-        if self.path.rstrip('/') in ('', '/v3'):
-            code, body = 200, {'version': {
-                'id': 'v3.14', 'status': 'stable', 'media-types': [],
-                'links': [{'rel': 'self', 'href': 'http://%s/v3/'
-                           % self.headers['Host']}]}}
-        else:
-            code, body = 403, {'error': {'code': 403, 'message': 'no'}}
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope='module')
 def identity_url():
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Identity)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d/v3' % server.server_address[1]
-    server.shutdown()
-    thread.join()
+    """``openstack flavor create``/``set --project`` insist on an identity
+    v3 client and look the project up."""
+    with openstack_cli.identity_endpoint() as url:
+        yield url
 
 
 @pytest.fixture
 def admin_cli(endpoint, identity_url):
-    env = dict(os.environ, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin',
-               OS_ENDPOINT=endpoint, OS_IDENTITY_API_VERSION='3',
-               OS_IDENTITY_ENDPOINT_OVERRIDE=identity_url)
-    env.pop('OS_CLOUD', None)
-
-    def run(*args):
-        result = subprocess.run(['openstack', *args], env=env, text=True,
-                                capture_output=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-    return run
+    return openstack_cli.runner(openstack_cli.environ(
+        endpoint, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin',
+        OS_IDENTITY_ENDPOINT_OVERRIDE=identity_url))
 
 
 @needs_cli

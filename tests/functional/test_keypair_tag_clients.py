@@ -1,70 +1,35 @@
 """Key pairs, server metadata and tags through the unmodified ``openstack``
 CLI and openstacksdk."""
-import http.server
 import json
-import os
 import shutil
-import subprocess
-import threading
 import uuid
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from tests.fixtures import openstack_cli
 from tests.functional.test_keypairs import _ssh_key
 
 pytestmark = pytest.mark.skipif(shutil.which('openstack') is None,
                                 reason='python-openstackclient missing')
 
 
-class _KeystoneVersion(http.server.BaseHTTPRequestHandler):
-    """Keystone's v3 version document, all the CLI asks of identity: it
-    insists on an identity v3 client for ``keypair`` commands, though
-    without ``--user`` it never calls it."""
-
-    def do_GET(self):
-        href = 'http://%s:%d/v3/' % self.server.server_address[:2]
-        body = json.dumps({'version': {
-            'id': 'v3.14', 'status': 'stable', 'media-types': [],
-            'updated': '2020-01-01T00:00:00Z',
-            'links': [{'rel': 'self', 'href': href}]}}).encode()
-        self.send_response(200)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope='module')
 def identity():
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
-                                             _KeystoneVersion)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d/v3' % server.server_address[1]
-    server.shutdown()
-    thread.join()
+    """The CLI insists on an identity v3 client for ``keypair`` commands,
+    though without ``--user`` it only reads the version document."""
+    with openstack_cli.identity_endpoint() as url:
+        yield url
 
 
 @pytest.fixture
 def cli(endpoint, identity):
     """The CLI as a user of its own (noauth2 reads the token)."""
     user = 'cli-%s' % uuid.uuid4().hex[:8]
-    env = dict(os.environ, OS_AUTH_TYPE='admin_token',
-               OS_TOKEN='%s:cli-project' % user, OS_ENDPOINT=endpoint,
-               OS_IDENTITY_API_VERSION='3',
-               OS_IDENTITY_ENDPOINT_OVERRIDE=identity)
-    env.pop('OS_CLOUD', None)
-
-    def run(*args):
-        result = subprocess.run(['openstack', *args], env=env, text=True,
-                                capture_output=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-    return run
+    return openstack_cli.runner(openstack_cli.environ(
+        endpoint, OS_AUTH_TYPE='admin_token',
+        OS_TOKEN='%s:cli-project' % user,
+        OS_IDENTITY_ENDPOINT_OVERRIDE=identity))
 
 
 def test_keypairs_with_cli(cli, tmp_path):

@@ -1,14 +1,13 @@
 """lock/unlock, reset state, restore and force delete through the unmodified
 ``openstack`` CLI and openstacksdk."""
 import json
-import os
 import shutil
-import subprocess
 import uuid
 
 import pytest
 
 from nova_core.db import instances as db_instances
+from tests.fixtures import openstack_cli
 from tests.fixtures.conf import ConfFixture
 
 pytestmark = pytest.mark.skipif(shutil.which('openstack') is None,
@@ -16,23 +15,17 @@ pytestmark = pytest.mark.skipif(shutil.which('openstack') is None,
 
 
 def _runner(env):
-    def run(*args, expect_ok=True, answer='y\n'):
+    run = openstack_cli.runner(env)
+
+    def confirmed(*args, expect_ok=True, answer='y\n'):
         # ``server set --state`` asks for confirmation first.
-        result = subprocess.run(['openstack', *args], env=env, text=True,
-                                capture_output=True, timeout=120,
-                                input=answer)
-        if expect_ok:
-            assert result.returncode == 0, result.stderr
-            return result.stdout
-        return result
-    return run
+        return run(*args, expect_ok=expect_ok, answer=answer)
+    return confirmed
 
 
 def _env(endpoint, **auth):
-    env = dict(os.environ, OS_ENDPOINT=endpoint, OS_IDENTITY_API_VERSION='3',
-               OS_COMPUTE_API_VERSION='2.73', **auth)
-    env.pop('OS_CLOUD', None)
-    return env
+    return openstack_cli.environ(endpoint, OS_COMPUTE_API_VERSION='2.73',
+                                 **auth)
 
 
 @pytest.fixture

@@ -2,38 +2,26 @@
 import json
 import os
 import shutil
-import subprocess
 
 import pytest
+
+from tests.fixtures import openstack_cli
 
 pytestmark = pytest.mark.skipif(shutil.which('openstack') is None,
                                 reason='python-openstackclient missing')
 
 
-def _runner(env):
-    def run(*args):
-        result = subprocess.run(['openstack', *args], env=env, text=True,
-                                capture_output=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-    return run
-
-
 @pytest.fixture
 def cli(endpoint):
-    env = dict(os.environ, OS_AUTH_TYPE='none', OS_ENDPOINT=endpoint,
-               OS_IDENTITY_API_VERSION='3')
-    env.pop('OS_CLOUD', None)
-    return _runner(env)
+    return openstack_cli.runner(openstack_cli.environ(endpoint,
+                                                      OS_AUTH_TYPE='none'))
 
 
 @pytest.fixture
 def admin_cli(endpoint):
     """noauth2 reads the token as user:project; admin_token sends ours."""
-    env = dict(os.environ, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin',
-               OS_ENDPOINT=endpoint, OS_IDENTITY_API_VERSION='3')
-    env.pop('OS_CLOUD', None)
-    return _runner(env)
+    return openstack_cli.runner(openstack_cli.environ(
+        endpoint, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin'))
 
 
 def test_compute_service_list_and_set(admin_cli):

@@ -3,16 +3,15 @@
 Every test works in a project of its own (noauth2 token ``user:project``),
 so counts start at zero whatever else the session's cloud holds.
 """
-import http.server
 import json
 import os
 import shutil
-import subprocess
 import threading
 import uuid
 
 import pytest
 
+from tests.fixtures import openstack_cli
 from tests.fixtures.client import Client
 
 BASE = {'id', 'instances', 'cores', 'ram', 'metadata_items', 'key_pairs',
@@ -454,57 +453,22 @@ def test_concurrent_creates_do_not_exceed_quota(admin, member, project,
 
 # --- the openstack CLI and openstacksdk --------------------------------------
 
-class _Identity(http.server.BaseHTTPRequestHandler):
-    """The two Keystone reads the CLI's quota commands make to resolve a
-    project (version discovery, GET /v3/projects/{id}); nova-core itself
-    has no identity service."""
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        path = self.path.split('?')[0].rstrip('/')
-        if path == '/v3':
-            doc = {'version': {'id': 'v3.14', 'status': 'stable', 'links': [
-                {'rel': 'self', 'href': 'http://%s:%d/v3/'
-                 % self.server.server_address}]}}
-        else:
-            name = path.rsplit('/', 1)[-1]
-            doc = {'project': {'id': name, 'name': name,
-                               'domain_id': 'default', 'enabled': True}}
-        body = json.dumps(doc).encode()
-        self.send_response(200)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def admin_cli(endpoint, tmp_path):
     """The unmodified CLI as admin, through a clouds.yaml; quota commands
-    also reach the identity stub above."""
+    also resolve the project through a stand-in Keystone."""
     if shutil.which('openstack') is None:
         pytest.skip('python-openstackclient missing')
-    identity = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Identity)
-    threading.Thread(target=identity.serve_forever, daemon=True).start()
-    clouds = tmp_path / 'clouds.yaml'
-    clouds.write_text(
-        'clouds:\n  nova-core-admin:\n    auth_type: admin_token\n'
-        '    auth: {endpoint: "%s", token: "admin:admin"}\n'
-        '    identity_api_version: 3\n'
-        '    identity_endpoint_override: "http://127.0.0.1:%d/v3"\n'
-        % (endpoint, identity.server_port))
-    env = dict(os.environ, OS_CLOUD='nova-core-admin',
-               OS_CLIENT_CONFIG_FILE=str(clouds))
-
-    def run(*args):
-        result = subprocess.run(['openstack', *args], env=env, text=True,
-                                capture_output=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-    yield run
-    identity.shutdown()
+    with openstack_cli.identity_endpoint() as identity:
+        clouds = tmp_path / 'clouds.yaml'
+        clouds.write_text(
+            'clouds:\n  nova-core-admin:\n    auth_type: admin_token\n'
+            '    auth: {endpoint: "%s", token: "admin:admin"}\n'
+            '    identity_api_version: 3\n'
+            '    identity_endpoint_override: "%s"\n' % (endpoint, identity))
+        yield openstack_cli.runner(dict(
+            os.environ, OS_CLOUD='nova-core-admin',
+            OS_CLIENT_CONFIG_FILE=str(clouds)))
 
 
 def _rows(output):
@@ -558,11 +522,7 @@ def test_openstacksdk_quotas_and_limits(endpoint, project, image_id):
 def test_cli_limits_show_as_member(endpoint):
     """A member's own limits: the CLI names no project, so the API must
     not take it for a request about another one."""
-    env = dict(os.environ, OS_AUTH_TYPE='admin_token', OS_TOKEN='demo:demo',
-               OS_ENDPOINT=endpoint, OS_IDENTITY_API_VERSION='3')
-    env.pop('OS_CLOUD', None)
-    result = subprocess.run(['openstack', 'limits', 'show', '--absolute',
-                             '-f', 'json'], env=env, text=True,
-                            capture_output=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert _rows(result.stdout)['instances'] == 10
+    run = openstack_cli.runner(openstack_cli.environ(
+        endpoint, OS_AUTH_TYPE='admin_token', OS_TOKEN='demo:demo'))
+    assert _rows(run('limits', 'show', '--absolute', '-f',
+                     'json'))['instances'] == 10

@@ -2,9 +2,7 @@
 conductor, compute and the fake driver, and through the openstack CLI and
 openstacksdk."""
 import json
-import os
 import shutil
-import subprocess
 import time
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from nova_core.db import actions as db_actions
 from nova_core.db import moves
 from nova_core.db import services as db_services
+from tests.fixtures import openstack_cli
 from tests.fixtures.client import Client, fault
 from tests.fixtures.conf import ConfFixture
 
@@ -523,16 +522,8 @@ needs_cli = pytest.mark.skipif(shutil.which('openstack') is None,
 
 @pytest.fixture
 def cli(endpoint):
-    env = dict(os.environ, OS_AUTH_TYPE='none', OS_ENDPOINT=endpoint,
-               OS_IDENTITY_API_VERSION='3')
-    env.pop('OS_CLOUD', None)
-
-    def run(*args):
-        result = subprocess.run(['openstack', *args], env=env, text=True,
-                                capture_output=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-    return run
+    return openstack_cli.runner(openstack_cli.environ(endpoint,
+                                                      OS_AUTH_TYPE='none'))
 
 
 @needs_cli
