@@ -59,7 +59,8 @@ class _ArrayHas(FunctionElement):
 
 @compiles(_ArrayHas)
 def _unsupported(element, compiler, **kw):
-    raise NotImplementedError('tag filters need SQLite, MySQL/MariaDB or '
+    """Other backends: nova-core's database is one of the three below."""
+    raise sa.exc.CompileError('tag filters need SQLite, MySQL/MariaDB or '
                               'PostgreSQL, not %s' % compiler.dialect.name)
 
 

@@ -208,13 +208,11 @@ def get_all(filters=None, sort_keys=('created_at', 'id'),
 
 
 def _python_filter(filters):
-    checks = []
-    if filters.get('name_regex') is not None:
-        regex = filters['name_regex']
-        checks.append(lambda r: regex.search(r['display_name'] or ''))
-    if not checks:
+    """The filter SQL cannot apply portably (``name_regex``), or None."""
+    regex = filters.get('name_regex')
+    if regex is None:
         return None
-    return lambda row: all(check(row) for check in checks)
+    return lambda row: regex.search(row['display_name'] or '')
 
 
 def update(instance_uuid, values, expected_task_state=(),
