@@ -160,12 +160,7 @@ class ServersAPI:
 
     def _instance_values(self, context, server, flavor, image, zone, host,
                          reservation_id):
-        system_metadata = {'image_' + k: v for k, v in (
-            image['properties'] or {}).items()}
-        system_metadata.update(
-            image_disk_format=image['disk_format'],
-            image_container_format=image['container_format'],
-            image_min_ram=image['min_ram'], image_min_disk=image['min_disk'])
+        system_metadata = image_system_metadata(image)
         return {
             'display_name': server['name'],
             'display_description': server.get('description'),
@@ -216,7 +211,7 @@ class ServersAPI:
         if instance['task_state'] == task_states.DELETING:
             return  # already on its way out; Nova answers 204 too
         self._record(context, instance, 'delete')
-        if instance['host'] is None or not self._host_up(instance['host']):
+        if instance['host'] is None or not self.host_up(instance['host']):
             db_instances.destroy(instance['uuid'])
             return
         try:
@@ -229,7 +224,8 @@ class ServersAPI:
             return
         self.compute.terminate_instance(context, instance)
 
-    def _host_up(self, host):
+    def host_up(self, host):
+        """Whether the compute service of ``host`` is up."""
         services = db_services.get_all(binary='nova-compute', host=host)
         return bool(services) and db_services.is_up(
             services[0], self.conf.service_down_time)
@@ -312,6 +308,18 @@ def check_state(instance, action, vm_state_from, task_state_from):
         raise exception.InstanceInvalidState(
             action=action, instance_uuid=instance['uuid'], attr='task_state',
             state=instance['task_state'])
+
+
+def image_system_metadata(image):
+    """What an instance keeps of its image in its system metadata: the
+    image's properties and attributes, as ``image_*`` keys."""
+    system_metadata = {'image_' + k: v for k, v in (
+        image['properties'] or {}).items()}
+    system_metadata.update(
+        image_disk_format=image['disk_format'],
+        image_container_format=image['container_format'],
+        image_min_ram=image['min_ram'], image_min_disk=image['min_disk'])
+    return system_metadata
 
 
 def image_meta(image):

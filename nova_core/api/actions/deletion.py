@@ -17,7 +17,6 @@ from nova_core.api.schemas import deferred_delete as schemas
 from nova_core.compute import task_states, vm_states
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
-from nova_core.db import services as db_services
 from nova_core.db.models import utcnow
 
 POLICY = 'os_compute_api:os-deferred-delete:%s'
@@ -33,12 +32,6 @@ def delete_server(ctx, api, instance):
         api.delete(ctx, instance)
 
 
-def _host_up(conf, host):
-    services = db_services.get_all(binary='nova-compute', host=host)
-    return bool(services) and db_services.is_up(services[0],
-                                                conf.service_down_time)
-
-
 def soft_delete(ctx, api, instance):
     """Mark the server soft-deleting and ask its host to power it off.
 
@@ -48,8 +41,7 @@ def soft_delete(ctx, api, instance):
     if instance['task_state'] in (task_states.DELETING,
                                   task_states.SOFT_DELETING):
         return  # on its way out already; Nova ignores the request too
-    if instance['host'] is None or not _host_up(request.conf(),
-                                                instance['host']):
+    if instance['host'] is None or not api.host_up(instance['host']):
         api.delete(ctx, instance)  # Nova's local delete: gone at once
         return
     try:

@@ -52,24 +52,19 @@ def _image(ctx, image_ref, flavor):
     return image
 
 
-def image_system_metadata(system_metadata, image):
+def rebuilt_system_metadata(system_metadata, image):
     """``system_metadata`` with its ``image_*`` keys those of ``image``."""
     result = {k: v for k, v in (system_metadata or {}).items()
               if not k.startswith('image_')}
-    result.update({'image_' + k: v for k, v in (
-        image['properties'] or {}).items()})
-    result.update(
-        image_disk_format=image['disk_format'],
-        image_container_format=image['container_format'],
-        image_min_ram=image['min_ram'], image_min_disk=image['min_disk'],
-        image_base_image_ref=image['id'])
+    result.update(servers_api_mod.image_system_metadata(image),
+                  image_base_image_ref=image['id'])
     return result
 
 
 def _values(ctx, instance, args, image):
     """The instance's columns a rebuild request changes."""
     values = {'image_ref': image['id'],
-              'system_metadata': image_system_metadata(
+              'system_metadata': rebuilt_system_metadata(
                   instance['system_metadata'], image)}
     for field, column in (('name', 'display_name'),
                           ('accessIPv4', 'access_ip_v4'),
