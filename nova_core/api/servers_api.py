@@ -109,12 +109,7 @@ class ServersAPI:
         except exception.ImageNotFound:
             raise exception.ValidationError(
                 detail='Can not find requested image')
-        if image['status'] != 'active':
-            raise exception.ImageNotActive(image_id=image_ref)
-        if flavor['memory_mb'] < (image['min_ram'] or 0):
-            raise exception.FlavorMemoryTooSmall()
-        if flavor['root_gb'] and flavor['root_gb'] < (image['min_disk'] or 0):
-            raise exception.FlavorDiskTooSmall()
+        check_image_fits(image, flavor)
         return image
 
     def _placement(self, context, server, version):
@@ -308,6 +303,20 @@ def check_state(instance, action, vm_state_from, task_state_from):
         raise exception.InstanceInvalidState(
             action=action, instance_uuid=instance['uuid'], attr='task_state',
             state=instance['task_state'])
+
+
+def check_image_fits(image, flavor):
+    """An image can boot with ``flavor`` only once active and within its
+    ``min_ram``/``min_disk`` (a root disk of 0 takes the image's size).
+
+    :raises: ImageNotActive, FlavorMemoryTooSmall, FlavorDiskTooSmall.
+    """
+    if image['status'] != 'active':
+        raise exception.ImageNotActive(image_id=image['id'])
+    if flavor['memory_mb'] < (image['min_ram'] or 0):
+        raise exception.FlavorMemoryTooSmall()
+    if flavor['root_gb'] and flavor['root_gb'] < (image['min_disk'] or 0):
+        raise exception.FlavorDiskTooSmall()
 
 
 def image_system_metadata(image):

@@ -43,12 +43,7 @@ def _image(ctx, image_ref, flavor):
     except exception.ImageNotFound:
         raise exception.ValidationError(detail='Cannot find image for '
                                                'rebuild')
-    if image['status'] != 'active':
-        raise exception.ImageNotActive(image_id=image_ref)
-    if flavor['memory_mb'] < (image['min_ram'] or 0):
-        raise exception.FlavorMemoryTooSmall()
-    if flavor['root_gb'] and flavor['root_gb'] < (image['min_disk'] or 0):
-        raise exception.FlavorDiskTooSmall()
+    servers_api_mod.check_image_fits(image, flavor)
     return image
 
 
