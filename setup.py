@@ -23,10 +23,16 @@ setup(
     package_dir={'nova_core_drivers': 'drivers'},
     package_data={'nova_core': ['db/migrations/alembic.ini',
                                 'db/migrations/script.py.mako',
-                                'api/static/*', 'api/templates/*']},
+                                'api/static/*', 'api/templates/*',
+                                'dashboard/templates/*',
+                                'dashboard/static/*',
+                                'dashboard/static/vendor/*']},
     install_requires=[
         'flask>=3.0',
         'waitress>=3.0',
+        # nova_core.wsgi.worker extends gthread's internals of this series.
+        'gunicorn>=27.0,<28',
+        'oslo.middleware>=6.0',
         'jsonschema>=4.18',
         'oslo.config>=9.0',
         'oslo.messaging>=14.0',
@@ -40,9 +46,15 @@ setup(
         'psycopg2-binary>=2.9',
         'requests>=2.28',
         'cryptography>=42.0',
+        'google-re2>=1.1',
+        'keystonemiddleware>=10.0',
+        'keystoneauth1>=5.0',
     ],
     extras_require={
         'libvirt': ['libvirt-python>=9.0'],
+        # nova-core-all --keystone: a Keystone in this environment (else
+        # it makes one of its own on first use, see nova_core.identity.venv)
+        'keystone': ['keystone>=30,<31', 'gunicorn>=21'],
     },
     entry_points={
         'console_scripts': [

@@ -32,5 +32,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python3 -m pip install -q --root-user-action=ignore 'ansible-core>=2.19,<2.20' 'ansible-lint==26.10.1'
-ansible-playbook --version | head -1
-ansible-lint --version | head -1
+ansible-playbook --version | sed -n 1p
+ansible-lint --version | sed -n 1p

@@ -5,6 +5,13 @@ identity (for example when they download an image).
 """
 from oslo_context import context
 
+#: What else of the caller's identity an RPC message carries: the
+#: argument of the constructor, and its key in :meth:`to_dict`.
+_IDENTITY_FIELDS = {'user_name': 'user_name', 'project_name': 'project_name',
+                    'domain_id': 'domain', 'user_domain_id': 'user_domain',
+                    'project_domain_id': 'project_domain',
+                    'system_scope': 'system_scope'}
+
 
 class RequestContext(context.RequestContext):
     """oslo.context's context, plus the roles nova-core's policy reads."""
@@ -24,7 +31,9 @@ class RequestContext(context.RequestContext):
                    roles=values.get('roles'),
                    auth_token=values.get('auth_token'),
                    request_id=values.get('request_id'),
-                   global_request_id=values.get('global_request_id'))
+                   global_request_id=values.get('global_request_id'),
+                   **{arg: values.get(key)
+                      for arg, key in _IDENTITY_FIELDS.items()})
 
 
 def get_admin_context():

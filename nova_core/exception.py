@@ -6,13 +6,16 @@ which carries a message format and the HTTP status the API answers with::
     NovaCoreException (500)
     ├── Invalid (400)
     │   ├── ValidationError, InvalidMicroversion, InvalidSortKey, ...
+    │   ├── NetworkNotFound, FixedIpAlreadyInUse, ... (create's networks)
     ├── NotAuthenticated (401)
     ├── Forbidden (403)
     ├── NotFound (404)
     │   ├── InstanceNotFound, FlavorNotFound, ImageNotFound, ...
     ├── Conflict (409)
     │   ├── InstanceInvalidState, InstanceTaskStateConflict, ...
-    ├── NoValidHost (500, carried to the user as the instance's fault)
+    ├── ServiceUnavailable (503: broker or database unreachable)
+    ├── NoValidHost, NoMoreFixedIps (500, carried to the user as the
+    │   instance's fault)
     ├── DriverLoadError, VirtDriverError (500)
     └── DBAccessForbidden (raised inside compute processes)
 
@@ -59,6 +62,14 @@ class MicroversionNotAcceptable(NovaCoreException):
     msg_fmt = ('Version %(version)s is not supported by the API. Minimum is '
                '%(min_version)s and maximum is %(max_version)s.')
     code = 406
+
+
+class ServiceUnavailable(NovaCoreException):
+    """The broker or the database cannot be reached: try again later."""
+    msg_fmt = ('The server is currently unavailable: %(reason)s. Please '
+               'try again later.')
+    code = 503
+    safe = True
 
 
 class NotAuthenticated(NovaCoreException):
@@ -140,6 +151,42 @@ class ImageTooLarge(NovaCoreException):
 class NoValidHost(NovaCoreException):
     msg_fmt = 'No valid host was found. %(reason)s'
     safe = True
+
+
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = 'Exceeded maximum number of retries. %(reason)s'
+
+
+class NoMoreFixedIps(NovaCoreException):
+    """No free address left on a network: the build fails with this as
+    its fault, as NoValidHost's."""
+    msg_fmt = 'No fixed IP addresses available for network: %(net)s'
+    safe = True
+
+
+class NetworkNotFound(Invalid):
+    """A create names a network that is not configured (400 as Nova's)."""
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class PortNotFound(Invalid):
+    msg_fmt = 'Port id %(port_id)s could not be found.'
+
+
+class FixedIpNotFoundForNetwork(Invalid):
+    msg_fmt = ('Fixed IP address (%(address)s) does not exist in '
+               'network (%(network_uuid)s).')
+
+
+class FixedIpAlreadyInUse(Invalid):
+    """400 at create, as Nova's; a build that loses the address to a
+    concurrent one fails with it as its fault."""
+    msg_fmt = ('Fixed IP address %(address)s is already in use on instance '
+               '%(instance_uuid)s.')
+
+
+class InvalidFixedIpAndMaxCountRequest(Invalid):
+    msg_fmt = 'Failed to launch instances: %(reason)s'
 
 
 class DriverLoadError(NovaCoreException):
@@ -285,3 +332,30 @@ class CannotResizeToSameFlavor(Invalid):
 
 class CannotResizeDisk(Invalid):
     msg_fmt = 'Server disk was unable to be resized because: %(reason)s'
+
+
+class ImageExists(Conflict):
+    """An image id is taken for good once used, as in Glance: deleted
+    images keep their row."""
+    msg_fmt = 'Image with identifier %(image_id)s already exists!'
+
+
+# --- who calls the conductor (see nova_core.host_auth) ---------------------
+
+class HostKeyMissing(NovaCoreException):
+    msg_fmt = ('No key to sign or verify conductor calls: %(what)s is not '
+               'configured; set %(options)s.')
+
+
+class ConductorCallRefused(Forbidden):
+    """The conductor refused a call; nothing was changed."""
+    msg_fmt = ('Conductor refused %(method)s from host %(host)s: '
+               '%(reason)s')
+
+
+class CallerNotVerified(ConductorCallRefused):
+    """Unsigned, badly signed, stale or replayed."""
+
+
+class CallerNotAuthorized(ConductorCallRefused):
+    """A verified caller asked for what is not its own to change."""

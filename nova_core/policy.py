@@ -36,8 +36,7 @@ def authorize(context, action, target=None):
     """:raises: Forbidden (403) unless ``context`` may do ``action``."""
     target = target or {'project_id': context.project_id,
                         'user_id': context.user_id}
-    credentials = {'roles': context.roles, 'project_id': context.project_id,
-                   'user_id': context.user_id, 'is_admin': context.is_admin}
+    credentials = _credentials(context)
     try:
         get_enforcer().authorize(action, target, credentials,
                                  do_raise=True,
@@ -54,3 +53,19 @@ def can(context, action, target=None):
     except exception.Forbidden:
         return False
     return True
+
+
+def check_is_admin(context):
+    """Whether ``context``'s roles make it an administrator
+    (``context_is_admin``), as Nova decides ``is_admin`` for a token."""
+    credentials = _credentials(context)
+    return get_enforcer().authorize('context_is_admin', credentials,
+                                    credentials)
+
+
+def _credentials(context):
+    """What rules may check: user, project, roles, domains, system scope
+    and service roles of the token (oslo.context's policy values)."""
+    credentials = dict(context.to_policy_values())
+    credentials['is_admin'] = context.is_admin
+    return credentials

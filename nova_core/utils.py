@@ -1,5 +1,6 @@
 """Small helpers shared by several services."""
 import datetime
+import ipaddress
 import threading
 import weakref
 
@@ -42,3 +43,12 @@ class _Lock:
 
     def __exit__(self, *exc):
         self._lock.release()
+
+
+def compressed_ipv6(address):
+    """An IPv6 address in its compressed form (``::babe:dc0c:1602`` for
+    ``0000:...:babe:220.12.22.2``), as Nova stores ``access_ip_v6``; None
+    and '' pass unchanged (the API schema has checked the rest)."""
+    if not address:
+        return address
+    return str(ipaddress.IPv6Address(address))

@@ -22,6 +22,10 @@ fake_opts = [
     cfg.StrOpt('fail_instance_names', default=None,
                help='A regular expression: when set, fail_operations fail '
                     'only for instances whose display name matches it.'),
+    cfg.ListOpt('fail_hosts', default=[],
+                help='When set, fail_operations fail only on the compute '
+                     'hosts named here ([DEFAULT] host), e.g. to see builds '
+                     'retried on another host.'),
 ]
 
 

@@ -1,10 +1,22 @@
-"""A small but real driver: guests kept in memory with real state changes.
+"""A small but real driver: guests with real state changes.
 
 Power operations follow the rules a hypervisor enforces (you cannot pause a
-stopped guest), and ``[fake]`` options make it slow or failing.
+stopped guest), and ``[fake]`` options make it slow or failing. Like a
+hypervisor's, its guests outlive the compute service: each is kept, with
+its power state, in its own small file
+``$state_path/fake-hypervisor/<host>/<uuid>.json``, replaced atomically
+(write a temporary file, rename it over) when that guest changes, so a
+change costs the same with 10 guests or 10,000 (~0.25 ms of CPU; rewriting
+one file of all guests cost 1.7 ms at 200 guests, 8.4 ms at 1,000: see
+``bench/RESULTS.md``). Files are not fsynced: a guest's record survives
+the compute process (a restart, a ``kill -9``), not a power loss of the
+machine, which a real hypervisor's guests do not survive either. A start
+or hard reboot of a guest that is missing recreates it from the instance,
+as Nova's libvirt driver regenerates a domain.
 """
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -14,20 +26,79 @@ from nova_core.compute import power_state
 from nova_core.virt import driver
 from nova_core_drivers.fake import conf as fake_conf
 
+#: Console lines kept per guest.
+CONSOLE_LINES = 200
+
+#: What a fake guest prints while it boots, as a real guest's serial console
+#: shows a few lines of kernel and init output (clients such as Tempest ask
+#: for the last N lines and expect N).
+BOOT_LOG = (
+    '[    0.000000] Linux version 6.1.0-fake (nova-core fake driver)',
+    '[    0.000000] Command line: console=ttyS0 root=/dev/vda1',
+    '[    0.412000] virtio_blk virtio1: [vda] disk attached',
+    '[    1.023000] EXT4-fs (vda1): mounted filesystem',
+    '[    1.850000] cloud-init: metadata read, hostname set to %(name)s',
+    '%(name)s login: ',
+)
+
 
 class FakeDriver(driver.ComputeDriver):
 
     def __init__(self, conf, image_service=None):
         super().__init__(conf, image_service)
         fake_conf.register_opts(conf)
-        self._guests = {}  # uuid -> {'state', 'name', 'console': [lines]}
+        self._guests = {}  # uuid -> {'state', 'console': [lines], ...}
         self._lock = threading.Lock()
+        self._path = None  # where the guests are kept, set by init_host
+
+    # --- persistence -----------------------------------------------------
+
+    def _load(self):
+        """Read every guest's file; a ``<host>.json`` of all guests (how
+        guests were kept before) is split into files of their own."""
+        self._guests = {}
+        for name in os.listdir(self._path):
+            if not name.endswith('.json'):
+                continue  # a temporary file left by a crash mid-write
+            with open(os.path.join(self._path, name)) as f:
+                self._guests[name[:-len('.json')]] = json.load(f)
+        legacy = self._path + '.json'
+        if os.path.exists(legacy):
+            with open(legacy) as f:
+                guests = json.load(f)
+            for uuid, guest in guests.items():
+                self._guests.setdefault(uuid, guest)
+                self._save(uuid)
+            os.unlink(legacy)
+
+    def _file(self, uuid):
+        return os.path.join(self._path, uuid + '.json')
+
+    def _save(self, uuid):
+        """Write out the guest ``uuid``, or remove its file if it is gone;
+        called with the lock held."""
+        if self._path is None:
+            return
+        guest = self._guests.get(uuid)
+        if guest is None:
+            try:
+                os.unlink(self._file(uuid))
+            except FileNotFoundError:
+                pass
+            return
+        del guest['console'][:-CONSOLE_LINES]
+        tmp = self._file(uuid) + '.tmp'
+        with open(tmp, 'w') as f:
+            f.write(json.dumps(guest))
+        os.replace(tmp, self._file(uuid))
 
     # --- helpers ---------------------------------------------------------
 
     def _maybe_fail(self, operation, instance):
         opts = self.conf.fake
         if operation not in opts.fail_operations:
+            return
+        if opts.fail_hosts and self.conf.host not in opts.fail_hosts:
             return
         pattern = opts.fail_instance_names
         if pattern and not re.search(pattern,
@@ -55,11 +126,31 @@ class FakeDriver(driver.ComputeDriver):
             guest['state'] = new_state
             guest['console'].append('[fake] %s: %s' % (
                 operation, power_state.STATE_MAP[new_state]))
+            self._save(instance['uuid'])
+
+    def _recreate_if_missing(self, instance):
+        """A guest the hypervisor lost comes back, shut off, from what the
+        instance says of it (its flavor), as libvirt's hard reboot
+        regenerates the domain."""
+        with self._lock:
+            if instance['uuid'] in self._guests:
+                return
+            self._guests[instance['uuid']] = {
+                'state': power_state.SHUTDOWN,
+                'flavor': instance.get('flavor'),
+                'console': ['[fake] %s recreated from image %s' % (
+                    instance['name'], instance.get('image_ref'))]}
+            self._save(instance['uuid'])
 
     # --- the driver interface -------------------------------------------
 
     def init_host(self, host):
         self.host = host
+        self._path = os.path.join(self.conf.state_path, 'fake-hypervisor',
+                                  host)
+        os.makedirs(self._path, exist_ok=True)
+        with self._lock:
+            self._load()
 
     def get_available_resource(self):
         opts = self.conf.fake
@@ -88,18 +179,24 @@ class FakeDriver(driver.ComputeDriver):
                 raise exception.InstanceExists(name=instance['name'])
             self._guests[instance['uuid']] = {
                 'state': power_state.RUNNING,
+                'flavor': instance.get('flavor'),
                 'console': ['[fake] %s booted from image %s' % (
-                    instance['name'], image_meta.get('id'))],
+                    instance['name'], image_meta.get('id'))] + [
+                    line % {'name': instance['name']} for line in BOOT_LOG],
             }
+            self._save(instance['uuid'])
         self.emit_event(driver.LifecycleEvent(instance['uuid'],
                                               power_state.RUNNING))
 
     def destroy(self, context, instance, destroy_disks=True):
         self._maybe_fail('destroy', instance)
         with self._lock:
-            self._guests.pop(instance['uuid'], None)
+            if self._guests.pop(instance['uuid'], None) is not None:
+                self._save(instance['uuid'])
 
     def reboot(self, context, instance, reboot_type):
+        if reboot_type == 'HARD':
+            self._recreate_if_missing(instance)
         self._transition('reboot', instance, (power_state.RUNNING,
                                               power_state.SHUTDOWN,
                                               power_state.CRASHED),
@@ -112,6 +209,7 @@ class FakeDriver(driver.ComputeDriver):
                          power_state.SHUTDOWN)
 
     def power_on(self, context, instance):
+        self._recreate_if_missing(instance)
         self._transition('power_on', instance,
                          (power_state.SHUTDOWN, power_state.RUNNING,
                           power_state.CRASHED), power_state.RUNNING)
@@ -139,6 +237,7 @@ class FakeDriver(driver.ComputeDriver):
                 'state': power_state.RUNNING,
                 'console': ['[fake] %s resumed after host boot'
                             % instance['name']]})
+            self._save(instance['uuid'])
 
     def snapshot(self, context, instance, image_id, upload):
         self._maybe_fail('snapshot', instance)
@@ -149,7 +248,7 @@ class FakeDriver(driver.ComputeDriver):
 
     # --- rebuild and resize ---------------------------------------------
 
-    #: Guests live in memory, so one can "move" to another fake host.
+    #: A guest's record can "move" to another fake host.
     capabilities = {'supports_migrate_to_other_host': True}
 
     def rebuild(self, context, instance, image_meta, admin_password=None,
@@ -169,6 +268,7 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             guest = self._guest(instance)
             guest['console'].append('[fake] migrating to %s' % dest)
+            self._save(instance['uuid'])
             return {'flavor': guest.get('flavor') or instance.get('flavor')}
 
     def finish_migration(self, context, migration, instance, disk_info,
@@ -182,12 +282,14 @@ class FakeDriver(driver.ComputeDriver):
             guest.update(state=state, flavor=instance['flavor'])
             guest['console'].append('[fake] resized to flavor %s' % (
                 instance['flavor'] or {}).get('name'))
+            self._save(instance['uuid'])
 
     def confirm_migration(self, context, migration, instance):
         self._maybe_fail('confirm_migration', instance)
         if migration['source_compute'] != migration['dest_compute']:
             with self._lock:
                 self._guests.pop(instance['uuid'], None)
+                self._save(instance['uuid'])
 
     def finish_revert_migration(self, context, instance, migration,
                                 power_on=True):
@@ -198,6 +300,7 @@ class FakeDriver(driver.ComputeDriver):
             guest.update(state=state, flavor=instance['flavor'])
             guest['console'].append('[fake] reverted to flavor %s' % (
                 instance['flavor'] or {}).get('name'))
+            self._save(instance['uuid'])
 
     def get_console_output(self, context, instance):
         self._maybe_fail('get_console_output', instance)

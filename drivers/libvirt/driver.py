@@ -24,9 +24,11 @@ except ImportError as _exc:  # pragma: no cover - depends on the host
 
 from nova_core import exception
 from nova_core.compute import power_state
+from nova_core.image import recorded as recorded_image
 from nova_core.virt import driver as virt_driver
 from nova_core_drivers.libvirt import conf as libvirt_conf
 from nova_core_drivers.libvirt import (
+    dhcp,
     disk,
     errors,
     guest_files,
@@ -179,6 +181,7 @@ class LibvirtDriver(virt_driver.ComputeDriver):
                 instance, image_meta, files, self.lconf.virt_type,
                 self.lconf.hw_machine_type,
                 self.lconf.default_kernel_cmdline)
+            dhcp.add_hosts(conn, instance)
             with self._translated('define domain', instance):
                 dom = conn.defineXML(xml)
             with self._translated('start domain', instance):
@@ -208,6 +211,8 @@ class LibvirtDriver(virt_driver.ComputeDriver):
             if dom is not None:
                 self._destroy_domain(dom, instance)
                 self._undefine(dom, instance)
+            dhcp.remove_hosts(self.host.get_connection(),
+                              dhcp.interfaces_of_instance(instance))
         except exception.NovaCoreException:
             LOG.exception('Could not remove domain of failed spawn %s',
                           instance['uuid'])
@@ -217,7 +222,11 @@ class LibvirtDriver(virt_driver.ComputeDriver):
         dom = self.host.find(instance)
         if dom is not None:
             self._destroy_domain(dom, instance)
+            with self._translated('read domain XML', instance):
+                xml = dom.XMLDesc(0)
             self._undefine(dom, instance)
+            dhcp.remove_hosts(self.host.get_connection(),
+                              dhcp.interfaces_of_domain(xml))
         if destroy_disks:
             self._remove_files(instance)
         LOG.info('Destroyed instance %s', instance['uuid'])
@@ -272,10 +281,42 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     # --- power --------------------------------------------------------------
 
     def reboot(self, context, instance, reboot_type):
+        if reboot_type == 'HARD' and self.host.find(instance) is None:
+            self._recreate(context, instance)
+            return
         dom = self.host.lookup(instance)
         if reboot_type == 'SOFT' and self._soft_reboot(dom, instance):
             return
         self._hard_reboot(dom, instance)
+
+    def _recreate(self, context, instance):
+        """Define again and start the domain of a guest libvirt lost, as
+        Nova's hard reboot regenerates the domain XML: from the instance,
+        its flavor and its image as recorded at boot. A disk that survived
+        keeps its data; a missing one is made again from the image."""
+        LOG.warning('Instance %s has no domain; defining it again',
+                    instance['uuid'])
+        meta = recorded_image.from_instance(instance)
+        inst_dir = self._dir(instance)
+        files = guest_files.GuestFiles(inst_dir)
+        if os.path.exists(files.disk):
+            for name in ('kernel', 'ramdisk'):
+                path = os.path.join(inst_dir, name)
+                if os.path.exists(path):
+                    setattr(files, name, path)
+        else:
+            os.makedirs(inst_dir, mode=0o755, exist_ok=True)
+            files = guest_files.prepare(context, self.image_cache,
+                                        self.image_service, instance, meta,
+                                        inst_dir)
+        xml = guest_xml.domain_xml(
+            instance, meta, files, self.lconf.virt_type,
+            self.lconf.hw_machine_type, self.lconf.default_kernel_cmdline)
+        with self._translated('define domain', instance):
+            dom = self.host.get_connection().defineXML(xml)
+        self._cold_start(dom, instance)
+        LOG.info('Recreated instance %s as domain %s', instance['uuid'],
+                 instance['name'])
 
     def _soft_reboot(self, dom, instance):
         """ACPI shutdown, then start; False if the guest did not stop."""
@@ -336,7 +377,10 @@ class LibvirtDriver(virt_driver.ComputeDriver):
         self._destroy_domain(dom, instance)
 
     def power_on(self, context, instance):
-        dom = self.host.lookup(instance)
+        dom = self.host.find(instance)
+        if dom is None:
+            self._recreate(context, instance)
+            return
         state = self._state(dom, instance)
         if state == libvirt.VIR_DOMAIN_RUNNING:
             return

@@ -1,10 +1,12 @@
 """Domain XML of a guest, from its instance, image and files.
 
 The guest gets the flavor's vCPUs and memory, its qcow2 overlay as a virtio
-disk, a serial console logged to a file (what os-getConsoleOutput reads)
-and, for AMI-style images whose properties name a ``kernel_id`` and
-``ramdisk_id``, direct kernel/initrd boot with a command line that always
-sends the kernel's messages to the serial console.
+disk, a virtio NIC per address the conductor allocated on a network with a
+bridge or libvirt network (``network_info``), a serial console logged to a
+file (what os-getConsoleOutput reads) and, for AMI-style images whose
+properties name a ``kernel_id`` and ``ramdisk_id``, direct kernel/initrd
+boot with a command line that always sends the kernel's messages to the
+serial console.
 """
 import xml.etree.ElementTree as ET
 
@@ -53,18 +55,36 @@ def _os(root, image_meta, files, machine_type, default_cmdline):
         _sub(os_elem, 'boot', dev='hd')
 
 
-def _devices(root, files):
+def _devices(root, files, vifs):
     devices = _sub(root, 'devices')
     disk = _sub(devices, 'disk', type='file', device='disk')
     _sub(disk, 'driver', name='qemu', type='qcow2')
     _sub(disk, 'source', file=files.disk)
     _sub(disk, 'target', dev='vda', bus='virtio')
+    for vif in vifs:
+        _interface(devices, vif)
     serial = _sub(devices, 'serial', type='pty')
     _sub(serial, 'log', file=files.console_log, append='on')
     _sub(serial, 'target', port=0)
     console = _sub(devices, 'console', type='pty')
     _sub(console, 'target', type='serial', port=0)
     _sub(devices, 'memballoon', model='virtio')
+
+
+def _interface(devices, vif):
+    """A virtio NIC with the MAC the conductor allocated, on the
+    network's bridge, or else on its libvirt network; none for a network
+    that names neither."""
+    if vif.get('bridge'):
+        iface = _sub(devices, 'interface', type='bridge')
+        _sub(iface, 'source', bridge=vif['bridge'])
+    elif vif.get('libvirt_network'):
+        iface = _sub(devices, 'interface', type='network')
+        _sub(iface, 'source', network=vif['libvirt_network'])
+    else:
+        return
+    _sub(iface, 'mac', address=vif['mac'])
+    _sub(iface, 'model', type='virtio')
 
 
 def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
@@ -88,7 +108,7 @@ def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
     _sub(root, 'on_poweroff', 'destroy')
     _sub(root, 'on_reboot', 'restart')
     _sub(root, 'on_crash', 'destroy')
-    _devices(root, files)
+    _devices(root, files, instance.get('network_info') or ())
     ET.indent(root)
     return ET.tostring(root, encoding='unicode')
 

@@ -1,28 +1,40 @@
 """The Flask application of nova-core-api."""
-import uuid
+import re
 
 import flask
+from oslo_context import context as oslo_context
+from oslo_middleware import request_id as oslo_request_id
 
-from nova_core.api import auth, errors, microversion
+from nova_core import dashboard
+from nova_core.api import auth, errors, microversion, middleware
 from nova_core.api.blueprints import (
+    aggregates,
+    availability_zones,
+    extensions,
     flavor_access,
     flavor_extra_specs,
     flavors,
     glance,
     hypervisors,
+    image_metadata,
     images,
     instance_actions,
+    ips,
     keypairs,
     limits,
+    networks,
     openapi,
+    overdue_tasks,
     quota_classes,
     quota_sets,
     server_actions,
+    server_diagnostics,
     server_groups,
     server_metadata,
     server_tags,
     servers,
     services,
+    simple_tenant_usage,
     versions,
 )
 from nova_core.api.servers_api import ServersAPI
@@ -35,7 +47,10 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       quota_sets.bp, quota_classes.bp, limits.bp,
                       keypairs.bp, server_metadata.bp, server_tags.bp,
                       flavor_access.bp, flavor_extra_specs.bp,
-                      server_groups.bp)
+                      server_groups.bp, overdue_tasks.bp, ips.bp,
+                      networks.bp, extensions.bp, image_metadata.bp,
+                      aggregates.bp, availability_zones.bp,
+                      simple_tenant_usage.bp, server_diagnostics.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 
@@ -61,12 +76,40 @@ def create_app(conf=None):
     app.before_request(_before)
     app.after_request(_after)
     errors.register(app)
+    auth.wrap(app, conf)
+    # The dashboard signs its users in itself: beside auth_token, not
+    # behind it.
+    dashboard.mount(app, conf)
+    app.wsgi_app = wrap_operator_middleware(app.wsgi_app, conf)
     return app
+
+
+def wrap_operator_middleware(wsgi_app, conf):
+    """Health check and access log around the app (see
+    :mod:`nova_core.api.middleware`). Authentication middleware wraps the
+    Flask app before this, so that it sits inside these two."""
+    return middleware.wrap(wsgi_app, conf)
+
+
+_GLOBAL_REQUEST_ID = re.compile(oslo_request_id.ID_FORMAT)
+
+
+def _request_ids(req):
+    """(the API's own request id, the caller's global one or None).
+
+    As oslo.middleware's RequestId: a caller's ``X-OpenStack-Request-ID`` is
+    kept only in the ``req-<uuid>`` format; the API always makes its own.
+    """
+    request_id = oslo_context.generate_request_id()
+    req.environ[middleware.ENV_REQUEST_ID] = request_id
+    caller = req.headers.get(oslo_request_id.INBOUND_HEADER, '')
+    return request_id, (caller if _GLOBAL_REQUEST_ID.match(caller)
+                        else None)
 
 
 def _before():
     g, req = flask.g, flask.request
-    g.request_id = 'req-' + str(uuid.uuid4())
+    g.request_id, g.global_request_id = _request_ids(req)
     g.api_version = microversion.MIN_VERSION
     g.api_version_named = False
     if req.endpoint is None or req.endpoint.startswith(_UNVERSIONED):
@@ -76,6 +119,8 @@ def _before():
         g.api_version, g.api_version_named = version, True
     authenticate = flask.current_app.extensions['nova_core']['authenticate']
     g.context = authenticate(req.headers, g.request_id)
+    if g.global_request_id:
+        g.context.global_request_id = g.global_request_id
 
 
 def _after(response):

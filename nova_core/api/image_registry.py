@@ -38,14 +38,23 @@ def _check_publicize(context, values):
         policy.authorize(context, 'publicize_image')
 
 
+def _check_owner(context, owner):
+    """Glance's rule: only an admin makes images for another project."""
+    if not context.is_admin and owner != context.project_id:
+        raise exception.Forbidden(
+            "You are not permitted to create images owned by '%s'." % owner)
+
+
 def create(context, document):
-    """:raises: Forbidden for read-only attributes or public images by
-    non-admins; Conflict for an id in use."""
+    """:raises: Forbidden for read-only attributes, another project's
+    ``owner`` or public images by non-admins; ImageExists for an id ever
+    used."""
     for key in document:
         if key in schemas.READ_ONLY:
             raise exception.Forbidden(
                 action="setting read-only attribute '%s'" % key)
     _check_publicize(context, document)
+    _check_owner(context, document.get('owner', context.project_id))
     values = {k: document[k] for k in schemas.SETTABLE if k in document
               and k != 'os_hidden'}
     values['properties'] = {k: v for k, v in document.items()
@@ -54,12 +63,7 @@ def create(context, document):
     values.setdefault('owner', context.project_id)
     values.setdefault('tags', [])
     image_id = document.get('id') or str(uuid_lib.uuid4())
-    try:
-        db_images.get(image_id)
-    except exception.ImageNotFound:
-        return db_images.create(dict(values, id=image_id, status='queued'))
-    raise exception.Conflict(reason='Image with identifier %s already '
-                                    'exists!' % image_id)
+    return db_images.create(dict(values, id=image_id, status='queued'))
 
 
 def patch(context, image, operations):
@@ -71,6 +75,8 @@ def patch(context, image, operations):
         if key in schemas.READ_ONLY or key == 'id':
             raise exception.Forbidden(
                 action="changing read-only attribute '%s'" % key)
+        if key == 'owner' and not context.is_admin:
+            raise exception.Forbidden("Owner can't be updated by non admin.")
         if op['op'] == 'remove':
             if key in schemas.SETTABLE:
                 raise exception.Forbidden(

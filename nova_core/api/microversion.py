@@ -8,7 +8,9 @@ import re
 
 from nova_core import exception
 
-_VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
+_VERSION_RE = re.compile(r'^([1-9][0-9]*)\.([1-9][0-9]*|0)$')
+#: Longer numbers are well-formed but name no version anyone serves.
+_MAX_DIGITS = 6
 
 
 @functools.total_ordering
@@ -23,8 +25,13 @@ class APIVersion:
     def parse(cls, text):
         """:raises: InvalidMicroversion for text that is not ``X.Y``."""
         match = _VERSION_RE.match(text.strip())
+        shown = text if len(text) <= 40 else text[:40] + '...'
         if not match:
-            raise exception.InvalidMicroversion(version=text)
+            raise exception.InvalidMicroversion(version=shown)
+        if max(map(len, match.groups())) > _MAX_DIGITS:
+            raise exception.MicroversionNotAcceptable(
+                version=shown, min_version=MIN_VERSION,
+                max_version=MAX_VERSION)
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __eq__(self, other):

@@ -37,12 +37,18 @@ from nova_core.api.schemas import responses
 
 #: Blueprints (endpoint prefixes) whose routes need no token.
 UNAUTHENTICATED = ('versions', 'openapi')
+#: Blueprints of deprecated routes: ``/v2.1/images``, Nova's image proxy
+#: (gone from 2.36 on: 404, and 405 for a create) that image clients given
+#: the compute endpoint still use without a microversion; ``/os-networks``
+#: (gone from 2.36 on: 404).
+DEPRECATED = ('images', 'networks')
 
 _BODY_METHODS = ('POST', 'PUT', 'PATCH')
 _RULE_ARG = re.compile(r'<(?:([a-zA-Z_]+)(?:\([^)]*\))?:)?([a-zA-Z_]\w*)>')
 _ERROR_CODES = {'400': 'badRequest', '401': 'unauthorized',
                 '403': 'forbidden', '404': 'itemNotFound',
-                '409': 'conflictingRequest', '500': 'computeFault'}
+                '409': 'conflictingRequest', '413': 'overLimit',
+                '500': 'computeFault'}
 
 
 def build(app, version=microversion.MAX_VERSION):
@@ -146,6 +152,8 @@ def _operation(rule, view, method, path_params, version):
             {'$ref': '#/components/parameters/microversion'})
     if blueprint in UNAUTHENTICATED:
         op['security'] = []
+    if blueprint in DEPRECATED:
+        op['deprecated'] = True
     if method in _BODY_METHODS:
         body = _request_body(view, version)
         if body is not None:
@@ -180,6 +188,45 @@ def _request_body(view, version):
     return {'required': True, 'content': {media_type: {'schema': schema}}}
 
 
+#: OpenAPI links, for stateful clients (schemathesis' stateful phase):
+#: endpoint of the answering operation -> (status, path parameter, where
+#: the answer gives its value, operationIds of the operations it feeds).
+LINKS = {
+    'servers.create': ('202', 'server_id', '$response.body#/server/id', (
+        'servers.show.get', 'servers.update.put',
+        'server_actions.action.post', 'server_metadata.index.get',
+        'server_metadata.create.post', 'server_metadata.update_all.put',
+        'server_tags.index.get', 'server_tags.update_all.put',
+        'instance_actions.index.get',
+        'servers.delete.delete')),
+    'glance.create_image': ('201', 'image_id', '$response.body#/id', (
+        'glance.show_image.get', 'glance.patch_image.patch',
+        'glance.upload_image.put', 'glance.download_image.get',
+        'glance.delete_image.delete')),
+    'glance.upload_image': ('204', 'image_id', '$request.path.image_id', (
+        'glance.download_image.get', 'glance.show_image.get')),
+    'keypairs.create': ('201', 'name', '$response.body#/keypair/name', (
+        'keypairs.show.get', 'keypairs.delete.delete')),
+    'server_groups.create': ('200', 'group_id',
+                             '$response.body#/server_group/id', (
+                                 'server_groups.show.get',
+                                 'server_groups.delete.delete')),
+    'flavors.create': ('200', 'flavor_id', '$response.body#/flavor/id', (
+        'flavors.show.get', 'flavors.update.put',
+        'flavor_extra_specs.index.get', 'flavor_access.index.get',
+        'flavors.delete.delete')),
+}
+
+
+def _links(endpoint):
+    """``(status, {name: link object})`` of ``endpoint``'s answer."""
+    status, param, value, targets = LINKS.get(endpoint, (None, None, None,
+                                                         ()))
+    return status, {target: {'operationId': target,
+                             'parameters': {param: value}}
+                    for target in targets}
+
+
 def _fault(description):
     return {'description': description, 'content': {'application/json': {
         'schema': {'$ref': '#/components/schemas/Fault'}}}}
@@ -199,6 +246,9 @@ def _responses(endpoint, method):
         elif schema is not None:
             result[code]['content'] = {'application/json': {
                 'schema': schema}}
+    link_status, links = _links(endpoint)
+    if links:
+        result[link_status]['links'] = links
     for code, name in _ERROR_CODES.items():
         result[code] = _fault('Nova\'s error body, ``%s``.' % name)
     result['4XX'] = _fault('Other client errors, in Nova\'s error body.')

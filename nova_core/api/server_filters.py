@@ -4,12 +4,12 @@ Which filters a non-admin may use follows Nova: others are ignored for
 them, except ``all_tenants``, which is refused (403).
 """
 import datetime
-import re
 
+import re2
 from oslo_utils import strutils
 
 from nova_core import exception, policy
-from nova_core.api import status
+from nova_core.api import status, validation
 from nova_core.api.schemas import types
 from nova_core.api.validation import page_limit, single
 
@@ -45,6 +45,9 @@ _SORT_COLUMNS = {
     'access_ip_v6': 'access_ip_v6', 'config_drive': 'config_drive',
 }
 _ADMIN_SORT_ONLY = ('host', 'node')
+#: A server holds at most 50 tags of 60 characters (Nova's limits), so
+#: a tag filter needs no more.
+MAX_TAGS, MAX_TAG_LENGTH = 50, 60
 
 
 class ListArgs:
@@ -56,6 +59,23 @@ class ListArgs:
                                                         sort_dirs)
         self.limit, self.marker = limit, marker
         self.matches_nothing = matches_nothing
+        #: IP version -> pattern of the ``ip``/``ip6`` filters, resolved
+        #: to servers by :func:`restrict_to_addresses`.
+        self.ip_patterns = {}
+
+    def restrict_to_addresses(self, matching):
+        """Narrow the list to the servers ``matching(pattern, version)``
+        (a set of uuids) names for each IP filter."""
+        uuids = None
+        for version, pattern in self.ip_patterns.items():
+            found = matching(pattern, version)
+            uuids = found if uuids is None else uuids & found
+        if uuids is None:
+            return
+        if self.filters.get('uuids') is not None:
+            uuids &= set(self.filters['uuids'])
+        self.filters['uuids'] = sorted(uuids)
+        self.matches_nothing = self.matches_nothing or not uuids
 
 
 def parse(params, context, version, max_limit, detail=False):
@@ -79,9 +99,9 @@ def parse(params, context, version, max_limit, detail=False):
         if value is None or not (admin or param in allowed):
             continue
         if param in _INTEGER:
-            if not value.lstrip('-').isdigit():
-                return _empty(params, max_limit)
-            value = int(value)
+            if validation.INTEGER_TEXT.fullmatch(value) is None:
+                return _empty(params, max_limit)  # no server has such
+            value = validation.to_int(value, param, -validation.MAX_INT)
         exact[column] = value
     if exact:
         filters['exact'] = exact
@@ -96,8 +116,7 @@ def parse(params, context, version, max_limit, detail=False):
         filters['flavor_id'] = single(params, 'flavor')
     if single(params, 'image') is not None:
         filters['image_ref'] = single(params, 'image')
-    if single(params, 'ip') is not None or single(params, 'ip6') is not None:
-        nothing = True  # no server has an address without networking
+    ip_patterns = _ip_patterns(params, admin, version)
     _time_filters(params, filters, version)
     _tag_filters(params, filters, version)
     if version.matches('2.73') and single(params, 'locked') is not None:
@@ -112,8 +131,23 @@ def parse(params, context, version, max_limit, detail=False):
         filters['soft_deleted'] = False
     keys, dirs = _sort(params, admin)
     limit = page_limit(params, max_limit, max_limit)
-    return ListArgs(filters, keys, dirs, limit, single(params, 'marker'),
+    args = ListArgs(filters, keys, dirs, limit, single(params, 'marker'),
                     nothing)
+    args.ip_patterns = ip_patterns
+    return args
+
+
+def _ip_patterns(params, admin, version):
+    """IP version -> the RE2 pattern its addresses must match (``ip``
+    and, for non-admins from 2.5, ``ip6``), as Nova's regex match from the
+    address's start."""
+    patterns = {}
+    if single(params, 'ip') is not None:
+        patterns[4] = _regex(single(params, 'ip'))
+    if single(params, 'ip6') is not None and (admin or
+                                              version.matches('2.5')):
+        patterns[6] = _regex(single(params, 'ip6'))
+    return patterns
 
 
 def _strict_bool(value):
@@ -146,12 +180,35 @@ def _all_tenants(params):
                "'yes'" % value)
 
 
+#: RE2's memory budget for one compiled ``name`` pattern: enough for any
+#: pattern a user types, too little for one built to exhaust the API.
+REGEX_MAX_MEM = 1 << 20
+
+
+def _regex_options():
+    options = re2.Options()
+    options.max_mem = REGEX_MAX_MEM
+    options.log_errors = False
+    return options
+
+
 def _regex(text):
+    """The ``name`` filter compiled by RE2, which matches in time linear in
+    the name (no backtracking), unlike Python's ``re``.
+
+    :raises: ValidationError for patterns RE2 does not take: bad syntax,
+        backreferences, lookarounds, or over :data:`REGEX_MAX_MEM`.
+    """
     try:
-        return re.compile(text)
-    except re.error as exc:
+        return re2.compile(text, _regex_options())
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode('utf-8', 'replace')
+        shown = text if len(text) <= 100 else text[:100] + '...'
         raise exception.ValidationError(
-            detail='Invalid regular expression %r: %s' % (text, exc))
+            detail='Invalid regular expression %r: %s' % (
+                shown, reason.replace(text, shown)))
 
 
 def _status_filter(values, filters):
@@ -170,16 +227,27 @@ def _status_filter(values, filters):
 
 
 def parse_time(value, name):
+    """A naive UTC datetime from an ISO 8601 query parameter.
+
+    :raises: ValidationError (400), also for a time whose conversion to
+        UTC leaves the years 1 to 9999 (``0001-01-01T00:00:00+05:00``).
+    """
+    shown = value if len(value) <= 64 else value[:64] + '...'
     try:
         parsed = datetime.datetime.fromisoformat(value.replace('Z',
                                                                '+00:00'))
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(datetime.timezone.utc).replace(
+                tzinfo=None)
+    except OverflowError:
+        raise exception.ValidationError(
+            detail="Invalid input for query parameters %s. Value: %s. '%s' "
+                   "is out of the range of times in UTC" % (name, shown,
+                                                            shown))
     except ValueError:
         raise exception.ValidationError(
             detail="Invalid input for query parameters %s. Value: %s. '%s' "
-                   "is not a 'date-time'" % (name, value, value))
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(
-            tzinfo=None)
+                   "is not a 'date-time'" % (name, shown, shown))
     return parsed
 
 
@@ -207,7 +275,8 @@ def _tag_filters(params, filters, version):
                        ('not-tags', 'not_tags'),
                        ('not-tags-any', 'not_tags_any')):
         if single(params, param):
-            filters[key] = [t for t in single(params, param).split(',') if t]
+            filters[key] = validation.bounded_list(
+                single(params, param), param, MAX_TAGS, MAX_TAG_LENGTH)
 
 
 def _sort(params, admin):
@@ -218,7 +287,8 @@ def _sort(params, admin):
         direction = dirs[index] if index < len(dirs) else 'desc'
         if key in _ADMIN_SORT_ONLY and not admin:
             continue
-        if key in _SORT_COLUMNS:
+        if key in _SORT_COLUMNS and _SORT_COLUMNS[key] not in columns:
+            # A repeated key orders nothing more: once is enough.
             columns.append(_SORT_COLUMNS[key])
             directions.append(direction)
     if not columns:

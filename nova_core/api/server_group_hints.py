@@ -1,7 +1,8 @@
 """The ``group`` scheduler hint of a server create: the group must be the
 caller's (any, for admins) and have room under ``server_group_members``;
-the new servers join it before their build is cast, so the scheduler
-finds the group from their membership."""
+the new servers join it in the transaction that records them
+(:func:`nova_core.db.instances.create`), before their build is cast, so
+the scheduler finds the group from their membership."""
 from nova_core import exception, quota
 from nova_core.db import server_groups as db_groups
 
@@ -25,8 +26,3 @@ def requested_group(context, hints, count):
                        group_uuid=group['uuid'], server_group_members=count)
     return group
 
-
-def join(group, instances):
-    """Make the new ``instances`` members of ``group`` (if any)."""
-    if group is not None:
-        db_groups.add_members(group['uuid'], [i['uuid'] for i in instances])

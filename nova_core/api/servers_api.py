@@ -4,30 +4,41 @@ Views call this; it checks what a request means against the database
 (flavor, image, zone, state), records the change, then casts the work to a
 conductor (builds) or to the instance's compute host (everything else).
 """
+import logging
 import re
 import secrets
+import time
 import uuid as uuid_lib
 
-from nova_core import exception, policy, quota
+import oslo_messaging as messaging
+import sqlalchemy.exc as sa_exc
+
+from nova_core import exception, network, policy, quota, rpc, utils
 from nova_core.api import server_group_hints
 from nova_core.api.schemas import types
-from nova_core.compute import power_state, task_states, vm_states
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.conductor import rpcapi as conductor_rpcapi
 from nova_core.db import actions as db_actions
+from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import flavors as db_flavors
 from nova_core.db import images as db_images
 from nova_core.db import instances as db_instances
 from nova_core.db import keypairs as db_keypairs
 from nova_core.db import services as db_services
+from nova_core.states import power_state, task_states, vm_states
+
+LOG = logging.getLogger(__name__)
 
 
 class ServersAPI:
 
     def __init__(self, conf):
         self.conf = conf
-        self.conductor = conductor_rpcapi.ConductorAPI(conf)
-        self.compute = compute_rpcapi.ComputeAPI(conf)
+        # A request may wait about [api] rpc_handoff_timeout for the broker,
+        # never forever: an outage must be an answer (503), not a hang.
+        retry = rpc.handoff_retries(conf, conf.api.rpc_handoff_timeout)
+        self.conductor = conductor_rpcapi.ConductorAPI(conf, retry=retry)
+        self.compute = compute_rpcapi.ComputeAPI(conf, retry=retry)
 
     # --- reading -----------------------------------------------------------
 
@@ -57,9 +68,15 @@ class ServersAPI:
         key = db_keypairs.for_instance(context.user_id, server.get('key_name'))
         min_count = int(server.get('min_count', 1))
         max_count = int(server.get('max_count', min_count))
+        if max(min_count, max_count) > self.conf.api.max_servers_per_request:
+            raise exception.ValidationError(
+                detail='A request may create at most %d servers '
+                       '([api] max_servers_per_request).'
+                       % self.conf.api.max_servers_per_request)
         if min_count > max_count:
             raise exception.ValidationError(
                 detail='min_count must be <= max_count')
+        requests = self._network_requests(server, max_count)
         max_count = quota.check_create(context, flavor, server.get(
             'metadata'), min_count, max_count)
         group = server_group_hints.requested_group(context, hints, max_count)
@@ -70,6 +87,7 @@ class ServersAPI:
         # What the request asked of the scheduler, shown from 2.96/2.100.
         base['system_metadata'] = dict(
             base['system_metadata'], pinned_availability_zone=zone,
+            **{network.REQUESTS_KEY: requests},
             scheduler_hints={k: v if isinstance(v, list) else [v]
                              for k, v in (hints or {}).items()})
         values = []
@@ -78,17 +96,36 @@ class ServersAPI:
             if max_count > 1:
                 item['hostname'] = '%s-%d' % (base['hostname'], index + 1)
             values.append(item)
+        # The servers join their group in the transaction that records
+        # them, so the scheduler finds the group from their membership.
         instances = db_instances.create(values, action={
             'action': 'create', 'request_id': context.request_id,
-            'user_id': context.user_id, 'project_id': context.project_id})
-        quota.recheck_create(context, flavor, instances)
-        server_group_hints.join(group, instances)
+            'user_id': context.user_id, 'project_id': context.project_id},
+            group_uuid=group['uuid'] if group else None)
         spec = {'availability_zone': zone, 'requested_host': host,
                 'scheduler_hints': hints or {}}
-        self.conductor.build_instances(context, instances,
-                                       image_meta(image), spec)
+        try:
+            quota.recheck_create(context, flavor, instances)
+            self._hand_off_build(context, instances, image_meta(image), spec)
+        except Exception:
+            # The caller gets an error: no server of it may stay behind.
+            _forget(instances)
+            raise
         admin_password = server.get('adminPass') or secrets.token_urlsafe(9)
         return instances, admin_password, reservation_id
+
+    def _hand_off_build(self, context, instances, meta, spec):
+        """Cast the build, or raise ServiceUnavailable when the broker cannot
+        be reached in time (the caller then deletes ``instances`` again,
+        which gives their quota back: no failed request leaves a server in
+        BUILD)."""
+        try:
+            self.conductor.build_instances(context, instances, meta, spec)
+        except messaging.MessageDeliveryFailure as exc:
+            LOG.error('Build of %s not handed to a conductor: %s',
+                      [i['uuid'] for i in instances], exc)
+            raise exception.ServiceUnavailable(
+                reason='the message broker cannot be reached')
 
     def _flavor(self, context, flavor_ref):
         try:
@@ -141,17 +178,25 @@ class ServersAPI:
             raise exception.ValidationError(
                 detail='Personality files are not supported; use user_data '
                        'or config drive instead.')
-        networks = server.get('networks')
-        if isinstance(networks, list) and networks:
-            raise exception.ValidationError(
-                detail='Network %s could not be found: nova-core has no '
-                       'networking service; pass "networks": "none" or '
-                       '"auto".' % (networks[0].get('uuid') or
-                                    networks[0].get('port')))
         for group in server.get('security_groups') or []:
-            if group['name'] != 'default':
+            if group.get('name') != 'default':
                 raise exception.ValidationError(
-                    detail='Security group %s not found.' % group['name'])
+                    detail='Security group %s not found.' % group.get('name'))
+
+    def _network_requests(self, server, max_count):
+        """What the create's ``networks`` asks, checked as Nova checks
+        it (an address taken is refused here; one taken between now and
+        the build fails the build)."""
+        requests = network.requests_for_create(
+            self.conf, server.get('networks'), max_count)
+        for request in requests:
+            if request['fixed_ip']:
+                holder = db_fixed_ips.holder(request['network'],
+                                             request['fixed_ip'])
+                if holder is not None:
+                    raise exception.FixedIpAlreadyInUse(
+                        address=request['fixed_ip'], instance_uuid=holder)
+        return requests
 
     def _instance_values(self, context, server, flavor, image, zone, host,
                          reservation_id):
@@ -182,7 +227,7 @@ class ServersAPI:
             'config_drive': ('True' if types.as_bool(
                 server.get('config_drive', False)) else ''),
             'access_ip_v4': server.get('accessIPv4'),
-            'access_ip_v6': server.get('accessIPv6'),
+            'access_ip_v6': utils.compressed_ipv6(server.get('accessIPv6')),
             'reservation_id': reservation_id,
         }
 
@@ -197,6 +242,9 @@ class ServersAPI:
                               ('hostname', 'hostname')):
             if field in server:
                 values[column] = server[field]
+        if values.get('access_ip_v6'):
+            values['access_ip_v6'] = utils.compressed_ipv6(
+                values['access_ip_v6'])
         if not values:
             return instance
         return db_instances.update(instance['uuid'], values)
@@ -257,6 +305,41 @@ class ServersAPI:
         self._record(context, instance, action)
         cast(context, instance)
         return instance
+
+
+#: Seconds a refused create keeps trying to delete what it recorded while
+#: the database is away (a restart takes seconds).
+FORGET_TIMEOUT = 60
+
+
+def _forget(instances, timeout=FORGET_TIMEOUT, sleep=None, clock=None):
+    """Delete the instances of a create that answers an error.
+
+    The error is often the database going away (a 503), and then deleting
+    fails too: left alone, such a server (never cast to a conductor)
+    would be scheduled by its deadline and run behind a refused request.
+    So each delete is tried again until the database answers, for up to
+    ``timeout`` seconds.
+    """
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
+    deadline = clock() + timeout
+    for instance in instances:
+        while True:
+            try:
+                db_instances.destroy(instance['uuid'])
+                break
+            except exception.InstanceNotFound:
+                break
+            except (sa_exc.OperationalError, sa_exc.InterfaceError,
+                    sa_exc.TimeoutError) as exc:
+                if clock() > deadline:
+                    LOG.error('Could not delete instance %s of a refused '
+                              'create: %s', instance['uuid'], exc)
+                    raise
+                LOG.warning('Deleting instance %s of a refused create: the '
+                            'database is away (%s); trying again',
+                            instance['uuid'], exc)
+                sleep(1)
 
 
 def boot_image_ref(server):
@@ -321,21 +404,18 @@ def check_image_fits(image, flavor):
 
 def image_system_metadata(image):
     """What an instance keeps of its image in its system metadata: the
-    image's properties and attributes, as ``image_*`` keys."""
-    system_metadata = {'image_' + k: v for k, v in (
-        image['properties'] or {}).items()}
-    system_metadata.update(
-        image_disk_format=image['disk_format'],
-        image_container_format=image['container_format'],
-        image_min_ram=image['min_ram'], image_min_disk=image['min_disk'])
-    return system_metadata
+    image's properties and attributes, as ``image_*`` keys with string
+    values, as Nova's system metadata (None left out)."""
+    values = dict(image['properties'] or {}, disk_format=image['disk_format'],
+                  container_format=image['container_format'],
+                  min_ram=image['min_ram'], min_disk=image['min_disk'])
+    return {'image_' + k: str(v) for k, v in values.items()
+            if v is not None}
 
 
 def image_meta(image):
     """What compute needs to know of an image (no database row)."""
-    keys = ('id', 'name', 'disk_format', 'container_format', 'size',
-            'checksum', 'min_ram', 'min_disk', 'properties', 'status')
-    return {k: image.get(k) for k in keys}
+    return db_images.meta_for_compute(image)
 
 
 def sanitize_hostname(name):

@@ -3,8 +3,8 @@
 The table is Nova's (nova/api/openstack/common.py): each vm_state has a
 default status and the task_states that show otherwise.
 """
-from nova_core.compute import task_states as ts
-from nova_core.compute import vm_states as vs
+from nova_core.states import task_states as ts
+from nova_core.states import vm_states as vs
 
 _RESIZE = {ts.RESIZE_PREP: 'RESIZE', ts.RESIZE_MIGRATING: 'RESIZE',
            ts.RESIZE_MIGRATED: 'RESIZE', ts.RESIZE_FINISH: 'RESIZE'}

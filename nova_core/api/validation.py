@@ -3,9 +3,17 @@
 Messages follow Nova's: ``Invalid input for field/attribute name. Value:
  x. 'x' is too long``. A body that is not a JSON object, or not JSON at
 all, is a 400 too.
+
+Nothing a client sends may cost more than its checking: bodies are parsed
+only up to :data:`MAX_JSON_DEPTH` levels of nesting; ``minimum`` and
+``maximum`` bound the strings of digits schemas accept for integers as
+they bound integers (so no integer reaches ``int()`` or the database out
+of range); integers in query strings are ASCII digits within a column's
+range (:func:`to_int`); lists in query strings are bounded.
 """
 import base64
 import binascii
+import json
 import re
 import uuid
 
@@ -14,8 +22,21 @@ import jsonschema
 from jsonschema import exceptions as js_exc
 
 from nova_core import exception
+from nova_core.api.schemas.types import MAX_INT
 
 FORMATS = jsonschema.FormatChecker()
+
+#: Nesting deeper than this is no request nova-core serves (its deepest,
+#: a block device mapping, nests 4 levels); it is refused before parsing,
+#: so that no recursion in parsing or checking can overflow.
+MAX_JSON_DEPTH = 32
+INTEGER_TEXT = re.compile(r'\s*(-?)([0-9]+)\s*', re.ASCII)
+#: Digits beyond which a number is out of any range checked here.
+_MAX_DIGITS = 18
+#: A JSON string (to skip: its brackets do not nest), or a bracket. An
+#: unterminated string runs to the end, so no match fails and backtracks.
+_JSON_TOKENS = re.compile(rb'"(?>(?:[^"\\]|\\.?)*)(?:"|\Z)|[\[\]{}]',
+                          re.DOTALL)
 
 
 @FORMATS.checks('uuid', raises=(ValueError, TypeError, AttributeError))
@@ -66,6 +87,41 @@ def _short(value):
     return text if len(text) <= 200 else text[:200] + '...'
 
 
+def text_integer(instance):
+    """The integer a string of ASCII digits names, or None for any other
+    string; numbers too long to matter are infinite, never converted."""
+    match = INTEGER_TEXT.fullmatch(instance)
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    value = (float('inf') if len(digits.lstrip('0')) > _MAX_DIGITS
+             else int(digits))
+    return -value if sign else value
+
+
+def _bound(keyword, beyond, relation):
+    number_check = jsonschema.Draft4Validator.VALIDATORS[keyword]
+
+    def check(validator, bound, instance, schema):
+        if not isinstance(instance, str):
+            yield from number_check(validator, bound, instance, schema)
+            return
+        value = text_integer(instance)
+        if value is not None and beyond(value, bound):
+            yield js_exc.ValidationError("'%s' is %s of %r" % (
+                _short(instance), relation, bound))
+    return check
+
+
+#: Draft 4, with ``minimum``/``maximum`` applying to strings of digits too
+#: (Nova's schemas take integers as JSON numbers or as strings).
+_Validator = jsonschema.validators.extend(jsonschema.Draft4Validator, {
+    'minimum': _bound('minimum', lambda v, b: v < b,
+                      'less than the minimum'),
+    'maximum': _bound('maximum', lambda v, b: v > b,
+                      'greater than the maximum'),
+})
+
 _VALIDATORS = {}
 
 
@@ -73,8 +129,7 @@ def _validator(schema):
     """A compiled validator per schema object (schemas are built once)."""
     cached = _VALIDATORS.get(id(schema))
     if cached is None or cached[0] is not schema:
-        cached = (schema, jsonschema.Draft4Validator(
-            schema, format_checker=FORMATS))
+        cached = (schema, _Validator(schema, format_checker=FORMATS))
         _VALIDATORS[id(schema)] = cached
     return cached[1]
 
@@ -151,20 +206,63 @@ def _declared_or_fail(kind):
     return value
 
 
+#: Content types Nova reads as JSON (a missing one and ``text/plain`` too).
+JSON_TYPES = ('', 'application/json', 'application/vnd.openstack.compute+json',
+              'text/plain')
+
+
+def too_deep(data, limit=MAX_JSON_DEPTH):
+    """Whether ``data`` (JSON text, bytes) nests arrays and objects deeper
+    than ``limit``, found without parsing it (brackets inside strings do
+    not count); linear in its length."""
+    if data.count(b'[') + data.count(b'{') <= limit:
+        return False
+    depth = 0
+    for token in _JSON_TOKENS.finditer(data):
+        char = token.group()
+        if char in (b'[', b'{'):
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in (b']', b'}'):
+            depth -= 1
+    return False
+
+
+def load_json(data):
+    """Parse a JSON request body, nested at most :data:`MAX_JSON_DEPTH`.
+
+    :raises: ValidationError (400) "Malformed request body", as Nova's.
+    """
+    if isinstance(data, str):
+        data = data.encode('utf-8', 'surrogatepass')
+    if too_deep(data):
+        raise exception.ValidationError(
+            detail='Malformed request body: nested deeper than %d levels.'
+            % MAX_JSON_DEPTH)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise exception.ValidationError(
+            detail='Malformed request body: it is not valid JSON.')
+
+
 def body(schema=None):
     """The request's JSON body, checked against ``schema`` (default: the
-    one the view declares with :func:`schema`)."""
+    one the view declares with :func:`schema`).
+
+    :raises: UnsupportedMediaType (415) for a body sent as another type
+        than JSON, as Nova; ValidationError (400).
+    """
     if schema is None:
         schema = _declared_or_fail('body')
     request = flask.request
+    if request.mimetype not in JSON_TYPES:
+        raise exception.UnsupportedMediaType('Unsupported Content-Type')
     if not request.get_data(cache=True):
         raise exception.ValidationError(
             detail='The request body is empty; a JSON object is required.')
-    try:
-        document = request.get_json(force=True, silent=False)
-    except Exception:  # noqa: BLE001 - werkzeug raises several kinds
-        raise exception.ValidationError(
-            detail='Malformed request body: it is not valid JSON.')
+    document = load_json(request.get_data(cache=True))
     if not isinstance(document, dict):
         raise exception.ValidationError(
             detail='Malformed request body: a JSON object is required.')
@@ -191,14 +289,55 @@ def query(schema=None):
     return document
 
 
+def to_int(value, name, minimum=0, maximum=MAX_INT):
+    """An integer of the query string: ASCII digits (``²`` is no digit
+    here, whatever ``str.isdigit`` says), within [minimum, maximum].
+
+    :raises: ValidationError (400) in Nova's words.
+    """
+    number = text_integer(value) if isinstance(value, str) else None
+    shown = _short(value)
+    if number is None:
+        reason = "'%s' is not an integer" % shown
+    elif number < minimum:
+        reason = "'%s' is less than the minimum of %d" % (shown, minimum)
+    elif number > maximum:
+        reason = "'%s' is greater than the maximum of %d" % (shown, maximum)
+    else:
+        return int(number)
+    raise exception.ValidationError(
+        detail='Invalid input for query parameters %s. Value: %s. %s'
+        % (name, shown, reason))
+
+
 def page_limit(params, max_limit, default=None):
     """The ``limit`` of a list: ``default`` when not given (None for no
-    limit), never more than ``max_limit``. The schema checked it is
-    digits."""
+    limit), never more than ``max_limit``."""
     value = single(params, 'limit')
     if value in (None, ''):
         return None if default is None else min(default, max_limit)
-    return min(int(value), max_limit)
+    return min(to_int(value, 'limit'), max_limit)
+
+
+def bounded_list(text, name, max_items, max_length=255):
+    """The comma-separated items of a query parameter (empty ones
+    dropped), at most ``max_items`` of at most ``max_length`` characters.
+
+    :raises: ValidationError (400).
+    """
+    items = [item for item in text.split(',') if item]
+    if len(items) > max_items:
+        raise exception.ValidationError(
+            detail='Invalid input for query parameters %s. Value: %s. At '
+                   'most %d items are allowed, not %d.'
+                   % (name, _short(text), max_items, len(items)))
+    for item in items:
+        if len(item) > max_length:
+            raise exception.ValidationError(
+                detail='Invalid input for query parameters %s. Value: %s. '
+                       "'%s' is longer than %d characters."
+                       % (name, _short(text), _short(item), max_length))
+    return items
 
 
 def single(params, key, default=None):

@@ -4,18 +4,28 @@ Embedded defaults make it work with no configuration at all: SQLite under
 ``state_path`` (``$XDG_STATE_HOME/nova-core``, i.e.
 ``~/.local/state/nova-core``), the in-process ``local://`` transport and
 the fake driver. Any of them can be changed with ``--config-file``.
+With ``--keystone`` it also runs a Keystone of its own and authenticates
+with it (see :mod:`nova_core.identity.embedded`).
 """
 import os
 import sys
 import threading
 
+from oslo_config import cfg
+
 from nova_core import bootstrap, config, rpc
 from nova_core.api import app as api_app
 from nova_core.api import wsgi
-from nova_core.cmd import common
+from nova_core.cmd import common, state_lock
 from nova_core.compute import service as compute_service
 from nova_core.conductor import service as conductor_service
 from nova_core.conf import CONF
+from nova_core.identity import embedded
+
+KEYSTONE_CLI_OPT = cfg.BoolOpt(
+    'keystone', default=False,
+    help='Run a Keystone of its own as well, and authenticate with it '
+         '(the same as [identity] embedded_keystone = true).')
 
 
 def default_state_path():
@@ -42,17 +52,27 @@ class AllInOne:
         self.conf = conf
         self.services = []
         self.server = None
+        self.keystone = None
+        self.clouds_yaml = None
+        self.lock = state_lock.StateDirLock(conf.state_path)
 
     def start(self):
         os.makedirs(self.conf.state_path, exist_ok=True)
+        self.lock.acquire()  # before anything touches the state directory
         rpc.init(self.conf)
         bootstrap.bootstrap_all_in_one(self.conf)
+        if self.conf.identity.embedded_keystone:
+            self.keystone = embedded.EmbeddedKeystone(self.conf)
+            self.keystone.start()
         # Bound first, so that the compute's image client (snapshots) can
         # be pointed at the port actually bound, unless configured.
         self.server = wsgi.make_server(api_app.create_app(self.conf),
                                        self.conf)
         self.conf.set_default('api_servers', [self.endpoint.replace(
             '/v2.1', '/image')], group='glance')
+        if self.keystone is not None:
+            self.clouds_yaml = self.keystone.register(
+                self.endpoint[:-len('/v2.1')])
         for create in (conductor_service.create_service,
                        compute_service.create_service):
             svc = create(self.conf)
@@ -73,17 +93,33 @@ class AllInOne:
             svc.stop()
         self.services = []
         rpc.cleanup()
+        if self.keystone is not None:
+            self.keystone.stop()
+        self.lock.release()
 
 
 def main(argv=None):
     set_defaults(CONF)
+    CONF.register_cli_opt(KEYSTONE_CLI_OPT)
     config.parse_args(argv or sys.argv)
+    common.log_options(CONF)
+    if CONF.keystone:
+        CONF.set_override('embedded_keystone', True, group='identity')
     cloud = AllInOne(CONF)
-    cloud.start()
+    stopping = common.catch_signals()
+    try:
+        cloud.start()
+    except state_lock.StateDirInUse as exc:
+        sys.exit('nova-core-all: %s' % exc)
     print('nova-core-all ready: %s (state in %s)' % (cloud.endpoint,
                                                       CONF.state_path),
           flush=True)
+    if cloud.keystone is not None:
+        print('Keystone: %s; clouds "nova-core-admin" and "nova-core" in '
+              '%s:\n  export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=nova-core'
+              % (cloud.keystone.auth_url, cloud.clouds_yaml,
+                 cloud.clouds_yaml), flush=True)
     try:
-        common.wait_for_signal()
+        common.wait_for_signal(stopping)
     finally:
         cloud.stop()

@@ -11,12 +11,14 @@ from nova_core.conf import CONF
 
 def main(argv=None):
     config.parse_args(argv or sys.argv)
+    common.log_options(CONF)
+    stopping = common.catch_signals()
     rpc.init(CONF)
     server = wsgi.make_server(api_app.create_app(CONF), CONF)
     thread = threading.Thread(target=server.run, name='wsgi', daemon=True)
     thread.start()
     try:
-        common.wait_for_signal()
+        common.wait_for_signal(stopping)
     finally:
         server.close()
         rpc.cleanup()

@@ -28,6 +28,7 @@ def check_no_database(conf):
 
 def main(argv=None):
     config.parse_args(argv or sys.argv)
+    common.log_options(CONF)
     check_no_database(CONF)
     rpc.init(CONF)
     try:

@@ -9,6 +9,7 @@ from nova_core.conf import CONF
 
 def main(argv=None):
     config.parse_args(argv or sys.argv)
+    common.log_options(CONF)
     rpc.init(CONF)
     common.serve(conductor_service.create_service(CONF),
                  cleanup=[rpc.cleanup])

@@ -80,12 +80,15 @@ def snapshot(manager, context, instance, image_id):
 
     try:
         manager.driver.snapshot(context, instance, image_id, upload)
-    except GONE as exc:
+    except exception.InstanceTaskStateConflict as exc:
+        # A delete came meanwhile: it keeps its task_state.
         LOG.info('Instance %s changed while snapshotting: %s',
                  instance['uuid'], exc)
         _delete_image(manager, context, image_id)
         return
     except Exception as exc:
+        # Also a guest missing on the hypervisor (InstanceNotFound): the
+        # snapshot fails, its task is cleared, the action records why.
         _delete_image(manager, context, image_id)
         manager._fail_action(context, instance, exc, expected_task_state=(
             task_states.IMAGE_PENDING_UPLOAD, task_states.IMAGE_UPLOADING))

@@ -24,8 +24,12 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 BUILD_EVENT = 'compute_build_and_run_instance'
+#: Build failures that no other host would avoid (the request or its image
+#: is at fault, or the instance is gone): ERROR at once, as Nova's
+#: BuildAbortException. Any other failure re-schedules the build.
+BUILD_ABORT = (exception.Invalid, exception.NotFound)
 
 
 def instance_event(name):
@@ -81,7 +85,10 @@ class ComputeManager:
                                        1024),
             cpu_allocation_ratio=self.conf.cpu_allocation_ratio,
             ram_allocation_ratio=self.conf.ram_allocation_ratio,
-            disk_allocation_ratio=self.conf.disk_allocation_ratio)
+            disk_allocation_ratio=self.conf.disk_allocation_ratio,
+            # Reported with the resources, so that a conductor choosing a
+            # host never has to ask a host that may be dead.
+            capabilities=dict(self.driver.capabilities))
         return res
 
     def update_available_resource(self, context):
@@ -122,10 +129,11 @@ class ComputeManager:
         (spawning, then active or failed), one conductor call each."""
         event = {'name': BUILD_EVENT, 'host': self.host}
         try:
-            instance = self._update(
-                context, instance, task_state=task_states.SPAWNING,
-                expected_task_state=task_states.SCHEDULING,
-                event=dict(event, phase='start'))
+            # Only while the build is placed here: a build re-scheduled to
+            # another host may have left its old message in this queue.
+            instance = self.conductor.instance_build_started(
+                context, instance['uuid'], self.host,
+                dict(event, phase='start'))
         except (exception.InstanceNotFound,
                 exception.InstanceTaskStateConflict) as exc:
             LOG.info('Not building instance %s: %s', instance['uuid'], exc)
@@ -151,6 +159,8 @@ class ComputeManager:
                      instance['uuid'])
 
     def _build_failed(self, context, instance, exc, event):
+        """Clean up; then the build goes back to a conductor to try another
+        host, unless it would fail anywhere (BUILD_ABORT): then ERROR."""
         LOG.exception('Build of instance %s failed', instance['uuid'])
         details = traceback.format_exc()
         try:
@@ -160,11 +170,17 @@ class ComputeManager:
         message = (exc.format_message() if isinstance(
             exc, exception.NovaCoreException) else
             'Build of instance %s aborted: %s' % (instance['uuid'], exc))
+        finished = dict(event, phase='finish', result='Error',
+                        traceback=details)
         try:
-            self.conductor.instance_build_failed(
-                context, instance['uuid'], message, details, self.host,
-                event=dict(event, phase='finish', result='Error',
-                           traceback=details))
+            if isinstance(exc, BUILD_ABORT):
+                self.conductor.instance_build_failed(
+                    context, instance['uuid'], message, details, self.host,
+                    event=finished)
+            else:
+                self.conductor.reschedule_build(
+                    context, instance['uuid'], self.host, message,
+                    event=finished)
         except exception.InstanceNotFound:
             pass
 
@@ -179,11 +195,31 @@ class ComputeManager:
 
     # --- power operations ------------------------------------------------
 
-    def _power_action(self, context, instance, work, expected, **values):
+    def _power_action(self, context, instance, work, expected,
+                      off_if_missing=False, **values):
+        """Run ``work`` (a driver call) and record the outcome.
+
+        A guest missing on the hypervisor fails the action and puts the
+        server in ERROR with a fault saying so (a hard reboot recreates
+        the guest), except for actions whose end is a guest that is off
+        (``off_if_missing``): for them a missing guest is off already.
+        """
         try:
             work()
+        except exception.InstanceNotFound as exc:
+            if not off_if_missing:
+                missing = exception.VirtDriverError(
+                    reason='the guest of instance %s is missing on host %s; '
+                           'a hard reboot recreates it' % (instance['uuid'],
+                                                           self.host))
+                self._fail_action(context, instance, missing,
+                                  expected_task_state=expected,
+                                  vm_state=vm_states.ERROR)
+                raise missing from exc
+            LOG.info('Instance %s has no guest: it is off', instance['uuid'])
         except Exception as exc:  # noqa: BLE001 - any failure is a fault
-            self._fail_action(context, instance, exc)
+            self._fail_action(context, instance, exc,
+                              expected_task_state=expected)
             raise
         try:
             self._update(context, instance, task_state=None,
@@ -214,7 +250,8 @@ class ComputeManager:
             context, instance,
             lambda: self.driver.power_off(instance, timeout=timeout,
                                           retry_interval=1),
-            task_states.POWERING_OFF, vm_state=vm_states.STOPPED)
+            task_states.POWERING_OFF, off_if_missing=True,
+            vm_state=vm_states.STOPPED)
 
     @serialized
     @instance_event('compute_start_instance')
@@ -260,7 +297,7 @@ class ComputeManager:
         to ``power_off`` where a driver has no soft delete of its own)."""
         self._power_action(context, instance,
                            lambda: self.driver.power_off(instance),
-                           task_states.SOFT_DELETING,
+                           task_states.SOFT_DELETING, off_if_missing=True,
                            vm_state=vm_states.SOFT_DELETED)
 
     @serialized
@@ -299,6 +336,18 @@ class ComputeManager:
         """What the driver of ``host`` (this one: the message is routed
         by it) can do, e.g. move disks to another host."""
         return dict(self.driver.capabilities, host=self.host)
+
+    def get_instance_diagnostics(self, context, instance):
+        """The guest's standard diagnostics (see the driver's)."""
+        return self.driver.get_instance_diagnostics(instance)
+
+    def get_host_uptime(self, context, host):
+        """This host's uptime, as ``uptime`` prints it (None where the
+        driver cannot tell); ``host`` routed the message here."""
+        try:
+            return self.driver.get_host_uptime()
+        except NotImplementedError:
+            return None
 
     @serialized
     @instance_event('compute_resize_instance')

@@ -10,6 +10,7 @@ goes through the conductor, never the database.
 import logging
 
 from nova_core import exception
+from nova_core.compute import task_states
 
 LOG = logging.getLogger(__name__)
 
@@ -46,8 +47,24 @@ def reclaim_queued_deletes(manager, context):
         try:
             manager.terminate_instance(context, instance)
         except Exception as exc:  # noqa: BLE001 - try the others, and again
-            LOG.warning('Periodic reclaim failed to delete instance %s: %s',
-                        instance['uuid'], exc)
+            LOG.warning('Periodic reclaim failed to delete instance %s: %s; '
+                        'trying again at the next run', instance['uuid'], exc)
+            _retry_later(manager, context, instance)
             continue
         reclaimed += 1
     return reclaimed
+
+
+def _retry_later(manager, context, instance):
+    """Back to soft-deleted with no task, so the next run takes it again
+    (if even that fails, the conductor's delete deadline re-drives it)."""
+    try:
+        manager.conductor.instance_update(
+            context, instance['uuid'], {'task_state': None},
+            expected_task_state=task_states.DELETING)
+    except (exception.InstanceNotFound,
+            exception.InstanceTaskStateConflict):
+        pass  # deleted or changed meanwhile
+    except Exception:  # noqa: BLE001 - the delete deadline covers it
+        LOG.exception('Could not put instance %s back for a later reclaim',
+                      instance['uuid'])

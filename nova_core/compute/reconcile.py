@@ -1,8 +1,11 @@
-"""Start-up reconciliation of a compute host with what the database says.
+"""Reconciliation of a compute host with what the database says.
 
 Run once when nova-core-compute starts, before it takes requests: nothing
 is left in a task_state that no process is working on, and the recorded
-power state matches the hypervisor's.
+power state matches the hypervisor's. Guests of deleted servers (deleted
+while this host was down) are reaped then, and every
+``running_deleted_instance_poll_interval`` (Nova's
+``running_deleted_instance_action``), so no guest outlives its server.
 """
 import logging
 
@@ -25,10 +28,50 @@ def reconcile_host(manager, context):
             LOG.exception('Could not reconcile instance %s',
                           instance['uuid'])
     strangers = on_hypervisor - {i['uuid'] for i in instances}
-    for uuid in sorted(strangers):
+    reaped = {i['uuid'] for i in reap_running_deleted(manager, context,
+                                                      strangers)}
+    for uuid in sorted(strangers - reaped):
         LOG.warning('Guest %s runs on this hypervisor but no instance of '
                     'this host has that uuid; leaving it alone', uuid)
     return len(instances)
+
+
+def reap_running_deleted(manager, context, uuids=None):
+    """Act on guests whose server is deleted, as
+    ``running_deleted_instance_action`` says; returns those instances.
+
+    ``uuids``: the guests to look at (default: all of the hypervisor's).
+    Each is handled under its instance lock, so a build or delete under
+    way finishes first.
+    """
+    action = manager.conf.running_deleted_instance_action
+    if uuids is None:
+        uuids = manager.driver.list_instances()
+    if action == 'noop' or not uuids:
+        return []
+    deleted = manager.conductor.instance_get_deleted(context, sorted(uuids))
+    for instance in deleted:
+        try:
+            with manager.instance_locks(instance['uuid']):
+                _act_on_deleted(manager, context, instance, action)
+        except Exception:  # noqa: BLE001 - try the others, and again later
+            LOG.exception('Could not %s the guest of deleted instance %s',
+                          action, instance['uuid'])
+    return deleted
+
+
+def _act_on_deleted(manager, context, instance, action):
+    uuid = instance['uuid']
+    if uuid not in manager.driver.list_instances():
+        return  # its delete finished meanwhile
+    if action == 'log':
+        LOG.warning('Guest %s runs but its instance is deleted', uuid)
+    elif action == 'shutdown':
+        LOG.info('Powering off the guest of deleted instance %s', uuid)
+        manager.driver.power_off(instance)
+    else:
+        LOG.info('Destroying the guest of deleted instance %s', uuid)
+        manager.driver.destroy(context, instance)
 
 
 def _settle(manager, context, instance, present):
@@ -39,12 +82,17 @@ def _settle(manager, context, instance, present):
         conductor.instance_destroy(context, uuid)
         return
     if instance['vm_state'] == vm_states.BUILDING:
-        LOG.info('Build of %s was interrupted', uuid)
+        # Not started, or its spawn cut short: what a spawn left behind
+        # goes, and the build is scheduled again (this host included,
+        # since a restart says nothing against it).
+        LOG.info('Build of %s was interrupted (%s); re-scheduling it',
+                 uuid, instance['task_state'])
         if present:
             manager.driver.destroy(context, instance)
-        conductor.instance_build_failed(
-            context, uuid, 'Build of instance %s was interrupted by a '
-            'restart of its compute service.' % uuid, None, manager.host)
+        conductor.reschedule_build(
+            context, uuid, manager.host, 'Build of instance %s was '
+            'interrupted by a restart of its compute service.' % uuid,
+            restarted=True)
         return
     if (not present and instance['vm_state'] == vm_states.ACTIVE and
             manager.conf.resume_guests_state_on_host_boot):

@@ -51,6 +51,7 @@ def _step(manager, context, instance, migration, name, **values):
 
 
 def _failed(manager, context, instance, migration, exc):
+    """Record the failure; False if the instance is deleted."""
     LOG.error('Resize of instance %s failed: %s', instance['uuid'], exc)
     message = (exc.format_message() if isinstance(
         exc, exception.NovaCoreException) else str(exc)) or repr(exc)
@@ -60,14 +61,21 @@ def _failed(manager, context, instance, migration, exc):
               host=manager.host,
               power_state=manager.driver.instance_power_state(instance))
     except exception.InstanceNotFound:
-        pass
+        return False
+    return True
 
 
 def _run(manager, context, instance, migration, work):
     """Run ``work``; a deleted instance or a step taken by another request
-    ends it quietly, any other failure fails the resize."""
+    ends it quietly, any other failure (a guest missing on the hypervisor
+    too) fails the resize."""
     try:
         return work()
+    except exception.InstanceNotFound as exc:
+        # The instance deleted (quiet), or its guest missing (a failure).
+        if _failed(manager, context, instance, migration, exc):
+            raise
+        return None
     except GONE as exc:
         LOG.info('Resize of instance %s stopped: %s', instance['uuid'], exc)
         return None

@@ -6,21 +6,24 @@ Versions:
 * 1.0 - Initial version.
 * 1.1 - Soft delete and restore, rebuild, snapshot, resizes (resize,
   finish, confirm, revert) and driver_capabilities.
+* 1.2 - get_host_uptime, get_instance_diagnostics.
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 TOPIC = 'compute'
 
 
 class ComputeAPI:
     """Calls the compute service of the host an instance lives on."""
 
-    def __init__(self, conf):
+    def __init__(self, conf, retry=None):
+        """``retry``: attempts to reach the broker (None: forever)."""
         target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
-        self.client = rpc.get_client(target, version_cap=RPC_API_VERSION)
+        self.client = rpc.get_client(target, version_cap=RPC_API_VERSION,
+                                     retry=retry)
 
     def _on(self, instance, version='1.0'):
         return self.client.prepare(server=instance['host'], version=version)
@@ -81,6 +84,14 @@ class ComputeAPI:
     def driver_capabilities(self, ctxt, host):
         return self.client.prepare(server=host, version='1.1').call(
             ctxt, 'driver_capabilities', host=host)
+
+    def get_host_uptime(self, ctxt, host):
+        return self.client.prepare(server=host, version='1.2').call(
+            ctxt, 'get_host_uptime', host=host)
+
+    def get_instance_diagnostics(self, ctxt, instance):
+        return self._on(instance, '1.2').call(
+            ctxt, 'get_instance_diagnostics', instance=instance)
 
     def resize_instance(self, ctxt, instance, migration, image_meta):
         """To the source host (``instance['host']``)."""

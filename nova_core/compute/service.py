@@ -9,9 +9,9 @@ import time
 import oslo_messaging as messaging
 
 from nova_core import context as nova_context
-from nova_core import service
+from nova_core import host_auth, rpc, service
 from nova_core.compute import manager as compute_manager
-from nova_core.compute import reclaim, reconcile, rpcapi
+from nova_core.compute import reclaim, reconcile, reports, rpcapi
 from nova_core.conductor import rpcapi as conductor_rpcapi
 from nova_core.virt import loader
 
@@ -44,31 +44,58 @@ def wait_for_conductor(conductor, ctxt, conf, attempts=None):
             time.sleep(1)
 
 
+def heartbeat_client(conf):
+    """A conductor client for heartbeats: each one waits at most a report
+    interval for the broker and for its answer, so that one sent into an
+    outage (the broker away, its answer lost with the broker's queues)
+    fails in time for the next, and heartbeats resume within one interval
+    once the broker is back (a conductor records a beat whether or not its
+    answer arrives). With no bound, a beat waited for reconnection backoff
+    and then the whole ``rpc_response_timeout``: the host was seen down
+    long after the outage ended."""
+    return conductor_rpcapi.ConductorAPI(
+        conf, signer=host_auth.Signer.for_compute(conf),
+        retry=rpc.handoff_retries(conf, conf.report_interval),
+        timeout=conf.report_interval)
+
+
+def _periodic_tasks(conf, manager, ctxt):
+    tasks = [(conf.compute.resource_report_interval,
+              lambda: manager.update_available_resource(ctxt)),
+             (reclaim.spacing(conf),
+              lambda: reclaim.reclaim_queued_deletes(manager, ctxt))]
+    if conf.running_deleted_instance_poll_interval > 0:
+        tasks.append((conf.running_deleted_instance_poll_interval,
+                      lambda: reconcile.reap_running_deleted(manager, ctxt)))
+    return tasks
+
+
 def create_service(conf):
     """A compute service ready to ``start()``.
 
     :raises: DriverLoadError when the configured driver cannot be loaded.
     """
     ctxt = nova_context.get_admin_context()
-    conductor = conductor_rpcapi.ConductorAPI(conf)
+    conductor = conductor_rpcapi.ConductorAPI(
+        conf, signer=host_auth.Signer.for_compute(conf))
     driver = loader.load_compute_driver(conf, _image_service(conf))
-    manager = compute_manager.ComputeManager(conf, driver, conductor)
+    manager = compute_manager.ComputeManager(
+        conf, driver, reports.ReliableConductor(conductor, conf))
     driver.register_event_listener(
         lambda event: manager.handle_lifecycle_event(ctxt, event))
 
     driver.init_host(conf.host)
 
-    def register():
-        wait_for_conductor(conductor, ctxt, conf)
+    def register(attempts=None):
+        wait_for_conductor(conductor, ctxt, conf, attempts)
         manager.update_available_resource(ctxt)
 
+    beats = heartbeat_client(conf)
     return service.Service(
         conf, BINARY, rpcapi.TOPIC, manager, register=register,
-        heartbeat=lambda: conductor.service_heartbeat(ctxt, conf.host,
-                                                      BINARY),
-        tasks=[(conf.compute.resource_report_interval,
-                lambda: manager.update_available_resource(ctxt)),
-               (reclaim.spacing(conf),
-                lambda: reclaim.reclaim_queued_deletes(manager, ctxt))],
+        heartbeat=lambda: beats.service_heartbeat(ctxt, conf.host, BINARY),
+        reregister=lambda: register(attempts=1),
+        stopped=lambda: conductor.service_stopped(ctxt, conf.host, BINARY),
+        tasks=_periodic_tasks(conf, manager, ctxt),
         on_start=lambda: reconcile.reconcile_host(manager, ctxt),
         on_stop=lambda: driver.cleanup_host(conf.host))

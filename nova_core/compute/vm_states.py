@@ -1,14 +1,3 @@
-"""Stable states of an instance (``vm_state``), as Nova names them."""
-
-ACTIVE = 'active'
-BUILDING = 'building'
-PAUSED = 'paused'
-SUSPENDED = 'suspended'
-STOPPED = 'stopped'
-RESCUED = 'rescued'
-RESIZED = 'resized'
-SOFT_DELETED = 'soft-delete'
-DELETED = 'deleted'
-ERROR = 'error'
-SHELVED = 'shelved'
-SHELVED_OFFLOADED = 'shelved_offloaded'
+"""Kept for compute-side importers: the names live in
+:mod:`nova_core.states.vm_states`, which new code imports."""
+from nova_core.states.vm_states import *  # noqa: F401,F403

@@ -4,19 +4,21 @@ import logging
 
 import oslo_messaging as messaging
 
-from nova_core import exception
+from nova_core import exception, network
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.compute import task_states, vm_states
-from nova_core.conductor import build, resize
+from nova_core.conductor import build, deadlines, resize
 from nova_core.db import actions as db_actions
+from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
 from nova_core.db import services as db_services
 from nova_core.db import session as db_session
 from nova_core.db.models import utcnow
+from nova_core.db.retry import retry_on_db_error
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 
 
 class ConductorManager:
@@ -69,6 +71,7 @@ class ConductorManager:
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.InstanceTaskStateConflict)
+    @retry_on_db_error
     def instance_update(self, context, instance_uuid, values,
                         expected_task_state=(), event=None):
         for key in ('launched_at', 'terminated_at'):
@@ -98,14 +101,17 @@ class ConductorManager:
         return db_instances.destroy(instance_uuid)
 
     @messaging.expected_exceptions(exception.InstanceNotFound)
+    @retry_on_db_error
     def instance_build_failed(self, context, instance_uuid, message, details,
                               host, event=None):
-        """Give back the claim, record the fault, put the instance in ERROR."""
+        """Give back the claim and the addresses, record the fault, put the
+        instance in ERROR."""
         with db_session.transaction():
             db_instances.fault_create(instance_uuid, 500, message, details,
                                       host)
             instance = db_instances.release_claim(instance_uuid, {
                 'vm_state': vm_states.ERROR, 'task_state': None})
+            db_fixed_ips.release(instance_uuid)
             if event is not None:
                 self._record_event(context, instance_uuid, event)
         return instance
@@ -150,25 +156,71 @@ class ConductorManager:
 
     # --- periodic checks -------------------------------------------------
 
-    def fail_stuck_builds(self, context):
-        """Put in ERROR the builds older than ``instance_build_timeout``."""
-        timeout = self.conf.instance_build_timeout
-        if not timeout:
-            return 0
-        cutoff = utcnow() - datetime.timedelta(seconds=timeout)
-        failed = 0
-        for instance in db_instances.stuck_builds(cutoff):
-            try:
-                db_instances.update(instance['uuid'], {
-                    'vm_state': vm_states.ERROR, 'task_state': None},
-                    expected_task_state=instance['task_state'])
-            except (exception.InstanceNotFound,
-                    exception.InstanceTaskStateConflict):
-                continue  # it moved on meanwhile
-            db_instances.fault_create(
-                instance['uuid'], 500, 'Build of instance %s timed out after '
-                '%d seconds.' % (instance['uuid'], timeout),
-                host=instance['host'])
-            LOG.warning('Build of instance %s timed out', instance['uuid'])
-            failed += 1
-        return failed
+    def resolve_overdue_tasks(self, context):
+        """Resolve the tasks past their deadline (see conductor.deadlines)."""
+        return deadlines.resolve_overdue(context, self.conf,
+                                         self.compute_rpcapi)
+
+    # --- service lifecycle (appended) --------------------------------------
+
+    def service_stopped(self, context, host, binary):
+        """A service stopping on purpose: down at once, so that nothing
+        more is scheduled to it; it is up again when it registers."""
+        db_services.mark_stopped(host, binary)
+
+    def instance_get_deleted(self, context, instance_uuids):
+        """Those of ``instance_uuids`` that are deleted: guests a compute
+        still runs for them are to be reaped."""
+        if not instance_uuids:
+            return []
+        return [i for i in db_instances.get_all(
+            {'uuids': list(instance_uuids), 'deleted': True},
+            sort_keys=('id',), sort_dirs=('asc',)) if i['deleted']]
+
+    # --- asked by the API ------------------------------------------------
+
+    @messaging.expected_exceptions(exception.MigrationNotFound,
+                                   exception.MigrationStatusConflict)
+    def confirm_resize(self, context, instance, migration):
+        """A user's confirmResize: the API hands it here rather than run
+        conductor code in its own process."""
+        resize.start_confirm(context, instance, migration,
+                             self.compute_rpcapi)
+
+    # --- build retries (see conductor.build) -----------------------------
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceTaskStateConflict)
+    @retry_on_db_error
+    def instance_build_started(self, context, instance_uuid, host, event):
+        with db_session.transaction():
+            instance = db_instances.start_build(instance_uuid, host)
+            self._record_event(context, instance_uuid, event)
+        # What the host plugs the guest into (see network.vifs).
+        instance['network_info'] = network.vifs(
+            db_fixed_ips.get_by_instances([instance_uuid]).get(
+                instance_uuid), network.networks(self.conf))
+        return instance
+
+    def reschedule_build(self, context, instance_uuid, host, reason,
+                         restarted=False, event=None):
+        """A build failed on ``host`` for a reason another host may not
+        have, or ``host`` ``restarted`` before spawning it (then ``host``
+        stays eligible). Returns whether it was scheduled again."""
+        if event is not None:
+            self._record_event(context, instance_uuid, event)
+        if restarted:
+            expected, exclude = (task_states.SCHEDULING,
+                                 task_states.SPAWNING, None), False
+        else:
+            expected, exclude = (task_states.SPAWNING,), True
+        return build.reschedule(
+            context, self.conf, self.compute_rpcapi, instance_uuid, host,
+            reason, expected, exclude=exclude) is not None
+
+    def reschedule_builds_on_down_hosts(self, context):
+        """Periodic: builds handed to a host that went down are scheduled
+        again (see :func:`nova_core.conductor.build.
+        reschedule_builds_on_down_hosts`)."""
+        return build.reschedule_builds_on_down_hosts(
+            context, self.conf, self.compute_rpcapi)

@@ -20,15 +20,16 @@ from nova_core.db import moves
 from nova_core.db import services as db_services
 from nova_core.db import session as db_session
 from nova_core.db.models import utcnow
+from nova_core.db.retry import retry_on_db_error
 from nova_core.scheduler import group_policy, host_selection
 
 LOG = logging.getLogger(__name__)
 
 EVENT = 'conductor_migrate_server'
 FLAVOR_FIELDS = ('vcpus', 'memory_mb', 'root_gb', 'ephemeral_gb', 'swap')
-#: The capability a driver reports when it can move a guest's disks to
-#: another host (see :attr:`nova_core.virt.driver.ComputeDriver.
-#: capabilities`).
+#: The capability a driver reports, with its host's resources, when it can
+#: move a guest's disks to another host (see
+#: :attr:`nova_core.virt.driver.ComputeDriver.capabilities`).
 MOVE_CAPABILITY = 'supports_migrate_to_other_host'
 
 
@@ -47,18 +48,12 @@ def migrate_server(context, conf, compute_rpcapi, instance, flavor,
         'new_flavor': flavor, 'user_id': instance['user_id'],
         'project_id': instance['project_id']})
     try:
-        candidates = _candidates(context, conf, compute_rpcapi, instance)
+        candidates = _candidates(conf, instance)
         spec = {'vcpus': flavor['vcpus'], 'memory_mb': flavor['memory_mb'],
                 'disk_gb': flavor['root_gb'] + flavor['ephemeral_gb'],
                 'availability_zone': instance['availability_zone'],
                 'instance_uuid': uuid}
-        with db_session.transaction():
-            # The server group's policy holds against concurrent claims,
-            # as for builds (see conductor/build.py).
-            spec = group_policy.with_group(spec, lock=True)
-            migration = _claim_first_fitting(
-                migration,
-                host_selection.select_hosts(spec, conf, candidates))
+        migration = _claim(conf, migration, spec, candidates)
     except exception.NoValidHost as exc:
         _no_host(context, instance, migration, exc, started, conf.host)
         return
@@ -67,13 +62,19 @@ def migrate_server(context, conf, compute_rpcapi, instance, flavor,
     compute_rpcapi.resize_instance(context, instance, migration, image_meta)
 
 
-def _candidates(context, conf, compute_rpcapi, instance):
-    """Nodes the instance may move to, before the resource filters."""
-    nodes = db_services.nodes_for_scheduling()
+def _candidates(conf, instance):
+    """Nodes the instance may move to, before the resource filters.
+
+    What each host's driver can do comes from what the host reported with
+    its resources: no host is asked while choosing, so a dead candidate
+    costs nothing (it is not up, and the ComputeFilter drops it).
+    """
+    all_nodes = db_services.nodes_for_scheduling()
     source = instance['host']
+    movable = any(_can_move(n) for n in all_nodes if n['host'] == source)
+    nodes = all_nodes
     if not conf.allow_resize_to_same_host:
         nodes = [n for n in nodes if n['host'] != source]
-    movable = _can_move(context, compute_rpcapi, source)
     if not movable:
         nodes = [n for n in nodes if n['host'] == source]
     if not nodes:
@@ -86,19 +87,25 @@ def _candidates(context, conf, compute_rpcapi, instance):
         raise exception.NoValidHost(
             reason='No compute host other than the current one, and '
                    '[DEFAULT] allow_resize_to_same_host is False.')
-    others = {n['host'] for n in nodes} - {source}
-    refusing = {h for h in others
-                if not _can_move(context, compute_rpcapi, h)}
-    return [n for n in nodes if n['host'] not in refusing]
+    return [n for n in nodes if n['host'] == source or _can_move(n)]
 
 
-def _can_move(context, compute_rpcapi, host):
-    try:
-        capabilities = compute_rpcapi.driver_capabilities(context, host)
-    except Exception as exc:  # noqa: BLE001 - an unreachable host can't
-        LOG.warning('Capabilities of host %s unknown: %s', host, exc)
-        return False
-    return bool(capabilities.get(MOVE_CAPABILITY))
+def _can_move(node):
+    """Whether the node's driver reported it can move disks to another
+    host; a node that has not reported its capabilities yet cannot."""
+    return bool((node.get('capabilities') or {}).get(MOVE_CAPABILITY))
+
+
+@retry_on_db_error
+def _claim(conf, migration, spec, candidates):
+    """Select and claim a destination in one transaction (tried again
+    whole after a deadlock or a lost connection)."""
+    with db_session.transaction():
+        # The server group's policy holds against concurrent claims, as
+        # for builds (see conductor/build.py).
+        spec = group_policy.with_group(spec, lock=True)
+        return _claim_first_fitting(
+            migration, host_selection.select_hosts(spec, conf, candidates))
 
 
 def _claim_first_fitting(migration, nodes):
@@ -135,6 +142,7 @@ def _no_host(context, instance, migration, exc, started, host):
 
 # --- steps reported by the compute services --------------------------------
 
+@retry_on_db_error
 def step(context, instance_uuid, migration_id, name, values=None):
     """Record a step of a resize in the migration and the instance at once.
 

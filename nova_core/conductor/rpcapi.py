@@ -6,21 +6,39 @@ spread over however many conductors run. Versions:
 * 1.0 - Initial version.
 * 1.1 - Soft delete's reclaim (instance_get_reclaimable,
   instance_start_reclaim) and resizes (migrate_server, resize_step).
+* 1.2 - Build retries (instance_build_started, reschedule_build),
+  service_stopped (a compute stopping on purpose is down at once),
+  instance_get_deleted (guests of deleted servers are reaped) and
+  confirm_resize (asked by the API).
 """
 import oslo_messaging as messaging
 
-from nova_core import rpc
+from nova_core import host_auth, rpc
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
+#: Seconds a stopping service waits for a conductor to mark it down.
+STOP_TIMEOUT = 10
 
 
 class ConductorAPI:
-    """Calls a conductor; compute nodes reach the database only this way."""
+    """Calls a conductor; compute nodes reach the database only this way.
 
-    def __init__(self, conf):
+    Every call and cast is signed by ``signer`` (a
+    :class:`nova_core.host_auth.Signer`; by default as a controller, which
+    compute hosts cannot be: they pass ``Signer.for_compute(conf)``).
+    ``retry``: attempts to reach the broker (None: forever); ``timeout``:
+    seconds a call waits for its answer (None: ``rpc_response_timeout``).
+    """
+
+    def __init__(self, conf, signer=None, retry=None, timeout=None):
         target = messaging.Target(topic=conf.conductor.topic,
                                   version=RPC_API_VERSION)
-        self.client = rpc.get_client(target, version_cap=RPC_API_VERSION)
+        self.client = host_auth.SigningClient(
+            rpc.get_client(target, version_cap=RPC_API_VERSION,
+                           retry=retry),
+            signer or host_auth.Signer.for_controller(conf))
+        if timeout is not None:
+            self.client = self.client.prepare(timeout=timeout)
 
     # --- services and compute nodes ------------------------------------
 
@@ -111,3 +129,42 @@ class ConductorAPI:
     def build_instances(self, ctxt, instances, image_meta, request_spec):
         self.client.cast(ctxt, 'build_instances', instances=instances,
                          image_meta=image_meta, request_spec=request_spec)
+
+    # --- asked by the API ------------------------------------------------
+
+    def confirm_resize(self, ctxt, instance, migration):
+        """Start confirming a finished resize (a call, so that a migration
+        no longer ``finished`` comes back as MigrationStatusConflict)."""
+        return self.client.prepare(version='1.2').call(
+            ctxt, 'confirm_resize', instance=instance, migration=migration)
+
+    # --- service lifecycle (appended) --------------------------------------
+
+    def service_stopped(self, ctxt, host, binary):
+        """Mark a service down at once as it stops; waits at most
+        :data:`STOP_TIMEOUT` seconds for a conductor (a stop must not hang
+        on one)."""
+        return self.client.prepare(timeout=STOP_TIMEOUT).call(
+            ctxt, 'service_stopped', host=host, binary=binary)
+
+    def instance_get_deleted(self, ctxt, instance_uuids):
+        return self.client.call(ctxt, 'instance_get_deleted',
+                                instance_uuids=instance_uuids)
+
+    # --- build retries ---------------------------------------------------
+
+    def instance_build_started(self, ctxt, instance_uuid, host, event):
+        """Move a build placed on ``host`` from scheduling to spawning,
+        with its ``event``; InstanceTaskStateConflict when it is no longer
+        placed there (re-scheduled meanwhile) or no longer scheduling."""
+        return self.client.prepare(version='1.2').call(
+            ctxt, 'instance_build_started', instance_uuid=instance_uuid,
+            host=host, event=event)
+
+    def reschedule_build(self, ctxt, instance_uuid, host, reason,
+                         restarted=False, event=None):
+        """Hand a build that failed on ``host`` back for another host
+        (see :func:`nova_core.conductor.build.reschedule`)."""
+        return self.client.prepare(version='1.2').call(
+            ctxt, 'reschedule_build', instance_uuid=instance_uuid,
+            host=host, reason=reason, restarted=restarted, event=event)

@@ -9,17 +9,23 @@ from nova_core.conf import (
     api,
     compute,
     conductor,
+    dashboard,
     database,
+    deadlines,
     default,
     glance,
+    identity,
+    network,
     quota,
     scheduler,
+    service_user,
 )
 
 CONF = cfg.CONF
 
 TOPICS = (default, api, compute, conductor, database, glance, scheduler,
-          quota)
+          quota, service_user, identity, deadlines, dashboard,
+          network)
 
 for _topic in TOPICS:
     _topic.register_opts(CONF)

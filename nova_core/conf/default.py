@@ -77,9 +77,12 @@ allocation_opts = [
 
 build_opts = [
     cfg.IntOpt(
-        'instance_build_timeout', default=900, min=0,
-        help='Seconds after which an instance still building is put in '
-             'ERROR by the conductor. 0 disables the check.'),
+        'instance_build_timeout', default=600, min=0,
+        help='Seconds a build may stay spawning on its compute host before '
+             'the conductor resolves it: rescheduled if that host is down, '
+             'otherwise put in ERROR with a fault. 0 disables the check. '
+             'The other task states have their deadlines in '
+             '[instance_deadlines].'),
     cfg.BoolOpt(
         'allow_resize_to_same_host', default=False,
         help='Whether a resize may choose the host the instance is on. '

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from nova_core.db import models
 from nova_core.db.models import utcnow
+from nova_core.db.retry import retry_on_db_error
 from nova_core.db.session import reader, transaction
 
 A, E = models.InstanceAction, models.InstanceActionEvent
@@ -26,6 +27,7 @@ _OPEN_EVENT = sa.select(ET.c.id).where(
 _CLOSE_EVENT = ET.update().where(ET.c.id == sa.bindparam('b_event_id'))
 
 
+@retry_on_db_error
 def start(instance_uuid, action, request_id, user_id, project_id):
     now = utcnow()
     with transaction() as session:
@@ -40,6 +42,7 @@ def _action_id(session, instance_uuid, request_id):
                                         'b_request': request_id}).scalar()
 
 
+@retry_on_db_error
 def event_start(instance_uuid, request_id, event, host):
     """Open ``event`` under the action of ``request_id``; None if no action."""
     now = utcnow()
@@ -55,6 +58,7 @@ def event_start(instance_uuid, request_id, event, host):
         return action_id
 
 
+@retry_on_db_error
 def event_finish(instance_uuid, request_id, event, result, traceback=None,
                  details=None, start_time=None, host=None):
     """Close the newest open ``event`` (or record it whole if it was never
@@ -96,6 +100,15 @@ def get_all(instance_uuid, limit=None, marker=None, changes_since=None):
             return None
         rows = rows[ids.index(marker) + 1:]
     return rows if limit is None else rows[:limit]
+
+
+def create_request_id(instance_uuid):
+    """The request id of the ``create`` action of an instance, or None:
+    where the events of a build that is retried later belong."""
+    with reader() as session:
+        return session.execute(sa.select(AT.c.request_id).where(
+            AT.c.instance_uuid == instance_uuid, AT.c.action == 'create'
+        ).order_by(AT.c.id).limit(1)).scalar()
 
 
 def get(instance_uuid, request_id):

@@ -35,23 +35,35 @@ def create(values, projects=()):
         taken.
     """
     values = dict(_DEFAULTS, **values)
-    with transaction() as session:
-        clash = session.execute(sa.select(FT.c.flavorid, FT.c.name).where(
-            sa.or_(FT.c.flavorid == values['flavorid'],
-                   FT.c.name == values['name']))).first()
-        if clash is not None and clash.flavorid == values['flavorid']:
-            raise exception.FlavorIdExists(flavor_id=values['flavorid'])
-        if clash is not None:
-            raise exception.FlavorExists(name=values['name'])
-        session.execute(FT.insert(), dict(values,
-                                          created_at=models.utcnow()))
-        flavor = dict(session.execute(_GET, {'b_id': values['flavorid']}
-                                      ).mappings().one())
-        if projects:
-            session.execute(FPT.insert(), [
-                {'flavor_id': flavor['id'], 'project_id': p,
-                 'created_at': models.utcnow()} for p in projects])
-        return flavor
+    try:
+        with transaction() as session:
+            _check_unique(session, values)
+            session.execute(FT.insert(), dict(values,
+                                              created_at=models.utcnow()))
+            flavor = dict(session.execute(_GET, {'b_id': values['flavorid']}
+                                          ).mappings().one())
+            if projects:
+                session.execute(FPT.insert(), [
+                    {'flavor_id': flavor['id'], 'project_id': p,
+                     'created_at': models.utcnow()} for p in projects])
+            return flavor
+    except sa.exc.IntegrityError:
+        # A concurrent create took the id or the name between the check
+        # and the insert: the same 409 the check gives.
+        with reader() as session:
+            _check_unique(session, values)
+        raise
+
+
+def _check_unique(session, values):
+    """:raises: FlavorIdExists, FlavorExists."""
+    clash = session.execute(sa.select(FT.c.flavorid, FT.c.name).where(
+        sa.or_(FT.c.flavorid == values['flavorid'],
+               FT.c.name == values['name']))).first()
+    if clash is not None and clash.flavorid == values['flavorid']:
+        raise exception.FlavorIdExists(flavor_id=values['flavorid'])
+    if clash is not None:
+        raise exception.FlavorExists(name=values['name'])
 
 
 def seed_defaults():

@@ -23,12 +23,16 @@ _DEFAULTS = {'status': 'queued', 'visibility': 'shared', 'min_ram': 0,
 
 
 def create(values):
+    """:raises: ImageExists for an id ever used, deleted images included."""
     values = dict(_DEFAULTS, **values)
-    with transaction() as session:
-        session.execute(_IT.insert(), dict(values,
-                                           created_at=models.utcnow()))
-        return dict(session.execute(_GET, {'b_id': values['id']}
-                                    ).mappings().one())
+    try:
+        with transaction() as session:
+            session.execute(_IT.insert(), dict(values,
+                                               created_at=models.utcnow()))
+            return dict(session.execute(_GET, {'b_id': values['id']}
+                                        ).mappings().one())
+    except sa.exc.IntegrityError:
+        raise exception.ImageExists(image_id=values['id'])
 
 
 def _visible(query, project_id):
@@ -50,6 +54,16 @@ def get(image_id, project_id=None):
     if row is None:
         raise exception.ImageNotFound(image_id=image_id)
     return dict(row)
+
+
+#: What compute needs to know of an image (no database row).
+COMPUTE_KEYS = ('id', 'name', 'disk_format', 'container_format', 'size',
+                'checksum', 'min_ram', 'min_disk', 'properties', 'status')
+
+
+def meta_for_compute(image):
+    """The part of an image record that a build sends to compute."""
+    return {k: image.get(k) for k in COMPUTE_KEYS}
 
 
 def get_by_name(name, project_id=None):

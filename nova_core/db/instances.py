@@ -12,11 +12,18 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from nova_core import exception
-from nova_core.compute import vm_states
 from nova_core.conf import CONF
-from nova_core.db import instance_tags_meta, models, moves, pagination
+from nova_core.db import (
+    fixed_ips,
+    instance_tags_meta,
+    models,
+    moves,
+    pagination,
+)
 from nova_core.db.models import utcnow
+from nova_core.db.retry import retry_on_db_error
 from nova_core.db.session import reader, transaction
+from nova_core.states import task_states, vm_states
 
 M = models.Instance
 T = M.__table__
@@ -56,6 +63,14 @@ _INSERT_FAULT = models.InstanceFault.__table__.insert()
 _GMT = models.InstanceGroupMember.__table__
 _LEAVE_GROUP = _GMT.delete().where(
     _GMT.c.instance_uuid == sa.bindparam('b_uuid'))
+_GT = models.InstanceGroup.__table__
+_START_BUILD = T.update().where(
+    T.c.uuid == sa.bindparam('b_uuid'), T.c.deleted == 0,
+    T.c.host == sa.bindparam('b_host'),
+    T.c.vm_state == vm_states.BUILDING,
+    # spawning: the same start reported again by its host, whose first
+    # report's answer was lost (nova_core.compute.reports).
+    T.c.task_state.in_([task_states.SCHEDULING, task_states.SPAWNING]))
 _TABLE_DEFAULTS = {'ephemeral_gb': 0, 'swap': 0, 'power_state': 0,
                    'meta': {}, 'system_metadata': {}, 'tags': [],
                    'launch_index': 0, 'locked': False, 'progress': 0,
@@ -81,11 +96,16 @@ def _one(session, instance_uuid, for_update=False):
     return row
 
 
-def create(values, action=None):
+@retry_on_db_error
+def create(values, action=None, group_uuid=None):
     """Insert instance rows; ``values`` is one dict or a list of dicts.
 
     ``action``, a dict of ``action``, ``request_id``, ``user_id`` and
-    ``project_id``, is recorded for each instance in the same transaction.
+    ``project_id``, is recorded for each instance in the same transaction,
+    and so is their membership of the server group ``group_uuid``: a
+    create that fails leaves neither instances nor members behind.
+
+    :raises: InstanceGroupNotFound if the group was deleted meanwhile.
     """
     many = isinstance(values, list)
     now = utcnow()
@@ -101,10 +121,22 @@ def create(values, action=None):
                 dict(action, instance_uuid=r['uuid'], start_time=now,
                      created_at=now) for r in rows])
         uuids = [r['uuid'] for r in rows]
+        if group_uuid is not None:
+            _join_group(session, group_uuid, uuids, now)
         found = {r['uuid']: _as_dict(r) for r in session.execute(
             _select(M.uuid.in_(uuids))).mappings()}
     result = [found[u] for u in uuids]
     return result if many else result[0]
+
+
+def _join_group(session, group_uuid, uuids, now):
+    group_id = session.execute(sa.select(_GT.c.id).where(
+        _GT.c.uuid == group_uuid, _GT.c.deleted == 0)).scalar()
+    if group_id is None:
+        raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
+    session.execute(_GMT.insert(), [
+        {'group_id': group_id, 'instance_uuid': u, 'created_at': now}
+        for u in uuids])
 
 
 def _live(query, read_deleted='no'):
@@ -115,6 +147,7 @@ def _live(query, read_deleted='no'):
     return query
 
 
+@retry_on_db_error
 def get(instance_uuid, read_deleted='no', project_id=None):
     """One instance as a dict.
 
@@ -167,6 +200,7 @@ def _in_or_null(column, values):
     return clause
 
 
+@retry_on_db_error
 def get_all(filters=None, sort_keys=('created_at', 'id'),
             sort_dirs=('desc', 'desc'), limit=None, marker=None):
     """Instances matching ``filters``, sorted and paged.
@@ -215,6 +249,7 @@ def _python_filter(filters):
     return lambda row: regex.search(row['display_name'] or '')
 
 
+@retry_on_db_error
 def update(instance_uuid, values, expected_task_state=(),
            expected_vm_state=()):
     """Change an instance, optionally only from the expected states.
@@ -275,6 +310,7 @@ def _as_tuple(value):
     return tuple(value) if isinstance(value, (list, tuple, set)) else (value,)
 
 
+@retry_on_db_error
 def claim(instance_uuid, node_id, host, node, availability_zone=None):
     """Place an instance on a node if the node has room for it.
 
@@ -322,6 +358,7 @@ def _release(session, inst):
                                    b_hypervisor=inst['node']))
 
 
+@retry_on_db_error
 def release_claim(instance_uuid, values=None):
     """Clear an instance's host (a failed build) and apply ``values``."""
     with transaction() as session:
@@ -333,8 +370,45 @@ def release_claim(instance_uuid, values=None):
         return _as_dict(_one(session, instance_uuid))
 
 
+@retry_on_db_error
+def lock(instance_uuid):
+    """The instance, locked until the caller's transaction ends (call it
+    inside one).
+
+    :raises: InstanceNotFound.
+    """
+    with transaction() as session:
+        return _as_dict(_one(session, instance_uuid, for_update=True))
+
+
+@retry_on_db_error
+def start_build(instance_uuid, host):
+    """Move a build from ``scheduling`` to ``spawning``, only while it is
+    placed on ``host``: a build message that a re-scheduled build left
+    queued for the host it had before finds the instance gone elsewhere.
+    A build already spawning on ``host`` is accepted again: its host sent
+    the start twice (the first answer was lost); a second build message
+    for it waits on the host's instance lock until the first build ended.
+
+    :raises: InstanceNotFound, InstanceTaskStateConflict.
+    """
+    with transaction() as session:
+        changed = session.execute(_START_BUILD, {
+            'b_uuid': instance_uuid, 'b_host': host,
+            'task_state': task_states.SPAWNING,
+            'updated_at': utcnow()}).rowcount
+        row = _one(session, instance_uuid)
+        if changed != 1:
+            raise exception.InstanceTaskStateConflict(
+                instance_uuid=instance_uuid, actual=row['task_state'],
+                action='build on %s (placed on %s)' % (host, row['host']),
+                expected=task_states.SCHEDULING)
+        return _as_dict(row)
+
+
+@retry_on_db_error
 def destroy(instance_uuid):
-    """Soft-delete an instance and give back its claim.
+    """Soft-delete an instance and give back its claim and addresses.
 
     :raises: InstanceNotFound if it is gone already.
     """
@@ -342,6 +416,7 @@ def destroy(instance_uuid):
         inst = _one(session, instance_uuid, for_update=True)
         _release(session, inst)
         moves.abandon_for_instance(instance_uuid)  # a resize under way
+        fixed_ips.release(instance_uuid)  # its addresses, back to the pool
         session.execute(_LEAVE_GROUP, {'b_uuid': instance_uuid})
         now = utcnow()
         session.execute(_BY_ID, {
@@ -354,14 +429,39 @@ def destroy(instance_uuid):
                              host=None, node=None))
 
 
-def stuck_builds(older_than):
-    """Instances still building that were created before ``older_than``."""
+def overdue(cutoffs, limit=None, host=None):
+    """Instances whose task has not changed since its state's cutoff.
+
+    ``cutoffs`` maps a task_state to a datetime: an instance in that state
+    last changed (``updated_at``, or ``created_at`` if never updated)
+    before it is overdue. One query, on the (task_state, updated_at)
+    index; oldest first. ``host``: only that compute host's.
+    """
+    if not cutoffs:
+        return []
+    query = overdue_query(cutoffs)
+    if host is not None:
+        query = query.where(M.host == host)
+    if limit is not None:
+        query = query.limit(limit)
     with reader() as session:
-        return [_as_dict(r) for r in session.execute(_select(
-            M.deleted == 0, M.vm_state == vm_states.BUILDING,
-            M.created_at < older_than)).mappings()]
+        return [_as_dict(r) for r in session.execute(query).mappings()]
 
 
+def overdue_query(cutoffs):
+    """The statement of :func:`overdue` (without its limit)."""
+    by_time = {}
+    for state, cutoff in cutoffs.items():
+        by_time.setdefault(cutoff, []).append(state)
+    clauses = [sa.and_(M.task_state.in_(states), sa.or_(
+        M.updated_at < cutoff,
+        sa.and_(M.updated_at.is_(None), M.created_at < cutoff)))
+        for cutoff, states in by_time.items()]
+    return _select(M.deleted == 0, sa.or_(*clauses)).order_by(
+        M.updated_at, M.id)
+
+
+@retry_on_db_error
 def fault_create(instance_uuid, code, message, details=None, host=None):
     with transaction() as session:
         session.execute(_INSERT_FAULT, {

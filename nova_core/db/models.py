@@ -111,6 +111,10 @@ class ComputeNode(Base, TimestampMixin, SoftDeleteMixin):
     cpu_allocation_ratio: Mapped[float] = mapped_column(Float, default=4.0)
     ram_allocation_ratio: Mapped[float] = mapped_column(Float, default=1.0)
     disk_allocation_ratio: Mapped[float] = mapped_column(Float, default=1.0)
+    #: What the host's driver can do ({name: bool}, see
+    #: :attr:`nova_core.virt.driver.ComputeDriver.capabilities`), as it
+    #: last reported; None until it reports.
+    capabilities: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Flavor(Base, TimestampMixin):
@@ -158,6 +162,9 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
         Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
         Index('instances_host_deleted_idx', 'host', 'deleted'),
         Index('instances_created_at_idx', 'created_at'),
+        # The conductor's deadline check: tasks changed before a cutoff.
+        Index('instances_task_state_updated_at_idx', 'task_state',
+              'updated_at'),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -349,3 +356,64 @@ class Migration(Base, TimestampMixin):
     new_flavor: Mapped[dict] = mapped_column(JSON)
     user_id: Mapped[str | None] = mapped_column(String(255))
     project_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class FixedIp(Base):
+    """An address of a configured network given to an instance, with the
+    MAC of the instance's interface on that network.
+
+    A row exists while the address is taken and is removed when it is
+    given back: the unique constraints make two allocations of one
+    address (or one MAC) impossible, whichever conductors race for it.
+    """
+    __tablename__ = 'fixed_ips'
+    __table_args__ = (
+        UniqueConstraint('network', 'address',
+                         name='uniq_fixed_ips0network0address'),
+        UniqueConstraint('mac', name='uniq_fixed_ips0mac'),
+        Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str] = mapped_column(String(39))
+    mac: Mapped[str] = mapped_column(String(17))
+    instance_uuid: Mapped[str] = mapped_column(String(36))
+    #: The position of the interface among the instance's (0 first).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, default=utcnow)
+
+
+class Aggregate(Base, TimestampMixin):
+    """A host aggregate: a named group of compute hosts with metadata; its
+    ``availability_zone`` metadata makes its hosts a zone. Deleted rows go
+    (as in Nova's API database), so names stay unique."""
+    __tablename__ = 'aggregates'
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class AggregateHost(Base, TimestampMixin):
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        UniqueConstraint('host', 'aggregate_id',
+                         name='uniq_aggregate_hosts0host0aggregate_id'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    aggregate_id: Mapped[int] = mapped_column(
+        ForeignKey('aggregates.id', ondelete='CASCADE'))
+
+
+class AggregateMetadata(Base, TimestampMixin):
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        UniqueConstraint('aggregate_id', 'key',
+                         name='uniq_aggregate_metadata0aggregate_id0key'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    aggregate_id: Mapped[int] = mapped_column(
+        ForeignKey('aggregates.id', ondelete='CASCADE'))
+    key: Mapped[str] = mapped_column(String(255), index=True)
+    value: Mapped[str] = mapped_column(String(255))

@@ -62,16 +62,26 @@ def _upsert(session, table, key_column, key, limits):
                  'hard_limit': limit, 'created_at': now}))
 
 
+def _set(table, key_column, key, limits):
+    """Upsert in one transaction; when a concurrent writer inserted a row
+    first (IntegrityError on the unique key), once more: it is now there
+    to update, and a PUT of limits is idempotent."""
+    try:
+        with transaction() as session:
+            _upsert(session, table, key_column, key, limits)
+    except sa.exc.IntegrityError:
+        with transaction() as session:
+            _upsert(session, table, key_column, key, limits)
+
+
 def set_project_limits(project_id, limits):
     """Create or change a project's own limits, all in one transaction."""
-    with transaction() as session:
-        _upsert(session, QT, QT.c.project_id, project_id, limits)
+    _set(QT, QT.c.project_id, project_id, limits)
 
 
 def set_class_limits(class_name, limits):
     """Create or change the limits of a quota class."""
-    with transaction() as session:
-        _upsert(session, QCT, QCT.c.class_name, class_name, limits)
+    _set(QCT, QCT.c.class_name, class_name, limits)
 
 
 def destroy_project_limits(project_id):

@@ -5,8 +5,9 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from nova_core import exception
-from nova_core.db import models
+from nova_core.db import aggregates, models
 from nova_core.db.models import utcnow
+from nova_core.db.retry import retry_on_db_error
 from nova_core.db.session import reader, transaction
 
 S, CN = models.Service, models.ComputeNode
@@ -17,7 +18,7 @@ RESOURCE_FIELDS = ('hypervisor_hostname', 'hypervisor_type',
                    'memory_mb', 'local_gb', 'reserved_vcpus',
                    'reserved_memory_mb', 'reserved_disk_gb',
                    'cpu_allocation_ratio', 'ram_allocation_ratio',
-                   'disk_allocation_ratio')
+                   'disk_allocation_ratio', 'capabilities')
 
 _SERVICE = sa.select(*S.columns()).where(
     ST.c.host == sa.bindparam('b_host'),
@@ -28,6 +29,7 @@ _HEARTBEAT = ST.update().where(
         report_count=ST.c.report_count + 1)
 
 
+@retry_on_db_error
 def register(host, binary, topic, availability_zone=None):
     """Create the service row, or revive the existing one; returns it."""
     now = utcnow()
@@ -48,6 +50,7 @@ def register(host, binary, topic, availability_zone=None):
         return dict(session.execute(_SERVICE, key).mappings().one())
 
 
+@retry_on_db_error
 def heartbeat(host, binary):
     """Record that a service is alive.
 
@@ -62,6 +65,15 @@ def heartbeat(host, binary):
                                                                   binary))
 
 
+def mark_stopped(host, binary):
+    """Record that a service stopped on purpose: down at once (no
+    ``last_seen_up``) until it registers again, so nothing waits on it."""
+    with transaction() as session:
+        session.execute(ST.update().where(
+            ST.c.host == host, ST.c.binary == binary, ST.c.deleted == 0
+        ).values(last_seen_up=None, updated_at=utcnow()))
+
+
 def get_all(binary=None, host=None, include_disabled=True):
     query = sa.select(*S.columns()).where(ST.c.deleted == 0).order_by(
         ST.c.id)
@@ -72,12 +84,25 @@ def get_all(binary=None, host=None, include_disabled=True):
     if not include_disabled:
         query = query.where(ST.c.disabled.is_(False))
     with reader() as session:
-        return [dict(r) for r in session.execute(query).mappings()]
+        zones = aggregates.host_zones(session)
+        return [_zoned(dict(r), zones)
+                for r in session.execute(query).mappings()]
+
+
+def _zoned(service, zones):
+    """A compute service's zone is its aggregates' (Nova's rule), else
+    the one it registered with."""
+    if service['binary'] == 'nova-compute' and service['host'] in zones:
+        service['availability_zone'] = zones[service['host']]
+    return service
 
 
 def is_up(service, down_time, now=None):
-    """Nova's rule: up if it reported within ``down_time`` seconds."""
+    """Nova's rule: up if it reported within ``down_time`` seconds; a
+    service stopped on purpose (:func:`mark_stopped`) is down."""
     if service.get('forced_down'):
+        return False
+    if 'last_seen_up' in service and service['last_seen_up'] is None:
         return False
     seen = service.get('last_seen_up') or service.get('updated_at') or \
         service.get('created_at')
@@ -89,6 +114,7 @@ def is_up(service, down_time, now=None):
     return abs((now - seen).total_seconds()) <= down_time
 
 
+@retry_on_db_error
 def node_update(host, resources):
     """Store a compute host's reported resources (never its claims)."""
     now = utcnow()
@@ -120,14 +146,16 @@ _SCHEDULING = sa.select(
 ).where(CNT.c.deleted == 0)
 
 
+@retry_on_db_error
 def nodes_for_scheduling():
     """Every live compute node, joined with its service."""
     with reader() as session:
+        zones = aggregates.host_zones(session)
         rows = session.execute(_SCHEDULING).mappings()
         return [dict({k: v for k, v in r.items()
                       if not k.startswith('svc__')},
-                     service={k[5:]: v for k, v in r.items()
-                              if k.startswith('svc__')})
+                     service=_zoned({k[5:]: v for k, v in r.items()
+                                     if k.startswith('svc__')}, zones))
                 for r in rows]
 
 
@@ -160,8 +188,9 @@ def update(service_id, values):
                 ST.c.id == service_id, ST.c.deleted == 0).values(
                     updated_at=utcnow(), **values)).rowcount != 1:
             raise exception.ServiceNotFound(service_id=service_id)
-        return dict(session.execute(sa.select(*S.columns()).where(
-            ST.c.id == service_id)).mappings().one())
+        return _zoned(dict(session.execute(sa.select(*S.columns()).where(
+            ST.c.id == service_id)).mappings().one()),
+            aggregates.host_zones(session))
 
 
 def destroy(service):

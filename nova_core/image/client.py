@@ -2,7 +2,10 @@
 
 It speaks the Glance v2 API that nova-core-api serves under
 ``<api_server>/v2/images`` and never touches the database, so a compute node
-can fetch images with nothing but the caller's token::
+can fetch images with nothing but the caller's token, plus, with
+``[service_user] send_service_user_token``, a token of its own
+(``X-Service-Token``) that lets the request through when the caller's token
+has expired meanwhile::
 
     client = ImageClient(CONF)
     meta = client.show(ctxt, image_id)          # image_meta dict
@@ -16,8 +19,11 @@ import os
 import tempfile
 
 import requests
+from keystoneauth1 import exceptions as ks_exceptions
+from keystoneauth1 import loading as ks_loading
 
 from nova_core import exception
+from nova_core.conf import service_user as service_user_conf
 
 LOG = logging.getLogger(__name__)
 
@@ -78,6 +84,7 @@ class ImageClient:
         self.session = requests.Session()
         if conf.glance.cafile:
             self.session.verify = conf.glance.cafile
+        self.service_auth = _service_auth(conf)
 
     # --- public -------------------------------------------------------------
 
@@ -191,6 +198,8 @@ class ImageClient:
         token = getattr(context, 'auth_token', None)
         if token:
             headers['X-Auth-Token'] = token
+            if self.service_auth is not None:
+                headers['X-Service-Token'] = self._service_token(image_id)
         retries = self.conf.glance.num_retries if retries is None else retries
         error = None
         for attempt in range(retries + 1):
@@ -215,6 +224,17 @@ class ImageClient:
             resp.close()
         raise exception.ImageServiceError(image_id=image_id, reason=error)
 
+    def _service_token(self, image_id):
+        """The service user's token (keystoneauth1 renews it before it
+        expires)."""
+        auth, session = self.service_auth
+        try:
+            return auth.get_token(session)
+        except ks_exceptions.ClientException as exc:
+            raise exception.ImageServiceError(
+                image_id=image_id, reason='no service token from Keystone '
+                                          'for [service_user]: %s' % exc)
+
     @staticmethod
     def _checked(resp, image_id):
         if resp.status_code == 404:
@@ -226,6 +246,27 @@ class ImageClient:
             raise exception.ImageServiceError(image_id=image_id,
                                               reason=reason)
         return resp
+
+
+def _service_auth(conf):
+    """``(auth plugin, session)`` of ``[service_user]`` when
+    ``send_service_user_token`` is on, else None.
+
+    :raises: ConfigInvalid when it is on without credentials.
+    """
+    service_user_conf.register_opts(conf)  # idempotent; a private conf
+    if not conf.service_user.send_service_user_token:
+        return None
+    auth = ks_loading.load_auth_from_conf_options(conf, 'service_user')
+    if auth is None:
+        raise exception.ConfigInvalid(reason=(
+            '[service_user] send_service_user_token is set but '
+            '[service_user] has no auth_type (e.g. password, with auth_url, '
+            'username, password, project_name, user_domain_name and '
+            'project_domain_name)'))
+    session = ks_loading.load_session_from_conf_options(conf, 'service_user',
+                                                        auth=auth)
+    return auth, session
 
 
 def _size_of(fileobj):

@@ -7,25 +7,34 @@ import itertools
 
 from nova_core.policies import (
     admin_actions,
+    aggregates,
+    availability_zone,
     base,
     deferred_delete,
+    extensions,
     flavor_access,
     flavor_extra_specs,
     flavor_manage,
     hypervisors,
     images,
     instance_actions,
+    ips,
     keypairs,
     limits,
     lock_server,
+    networks,
+    overdue_tasks,
     quota_class_sets,
     quota_sets,
+    security_groups,
+    server_diagnostics,
     server_groups,
     server_metadata,
     server_moves,
     server_tags,
     servers,
     services,
+    simple_tenant_usage,
 )
 
 
@@ -41,4 +50,9 @@ def list_rules():
         instance_actions.list_rules(), images.list_rules(),
         services.list_rules(), hypervisors.list_rules(),
         keypairs.list_rules(), server_metadata.list_rules(),
-        server_tags.list_rules(), server_moves.list_rules()))
+        server_tags.list_rules(), server_moves.list_rules(),
+        overdue_tasks.list_rules(), ips.list_rules(),
+        networks.list_rules(), extensions.list_rules(),
+        security_groups.list_rules(), aggregates.list_rules(),
+        availability_zone.list_rules(), simple_tenant_usage.list_rules(),
+        server_diagnostics.list_rules()))

@@ -2,7 +2,8 @@
 
 A node is a dict of the ``compute_nodes`` row with its ``service``; a
 request spec has ``vcpus``, ``memory_mb``, ``disk_gb``,
-``availability_zone``, ``requested_host``, and ``instance_uuid`` from which
+``availability_zone``, ``requested_host``, ``retry`` (``hosts`` a build
+was tried on already) and ``instance_uuid`` from which
 :mod:`nova_core.scheduler.group_policy` finds the server group.
 """
 from nova_core.db import instances as db_instances
@@ -15,6 +16,12 @@ def compute_filter(node, spec, conf):
     service = node['service']
     return (not service['disabled'] and
             db_services.is_up(service, conf.service_down_time))
+
+
+def retry_filter(node, spec, conf):
+    """Not a host this build failed on already (Nova's RetryFilter)."""
+    retry = spec.get('retry') or {}
+    return node['host'] not in (retry.get('hosts') or ())
 
 
 def availability_zone_filter(node, spec, conf):
@@ -85,6 +92,7 @@ FILTERS = {
 }
 
 #: Filters that always run, whatever the operator enabled: a server group's
-#: policy was accepted by the API, so it is never silently ignored.
-MANDATORY = (requested_host_filter, group_policy.affinity_filter,
-             group_policy.anti_affinity_filter)
+#: policy was accepted by the API, so it is never silently ignored, and a
+#: re-scheduled build never goes back to a host it failed on.
+MANDATORY = (requested_host_filter, retry_filter,
+             group_policy.affinity_filter, group_policy.anti_affinity_filter)

@@ -19,12 +19,19 @@ cross RPC; a driver never sees the database. The fields it may rely on:
 """
 import abc
 import collections
+import os
+import time
 
 from nova_core import exception
 from nova_core.compute import power_state
 
 #: What :meth:`ComputeDriver.get_info` returns.
 InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
+
+_DIAGNOSTICS_STATES = {
+    power_state.RUNNING: 'running', power_state.PAUSED: 'paused',
+    power_state.SHUTDOWN: 'shutdown', power_state.CRASHED: 'crashed',
+    power_state.SUSPENDED: 'suspended'}
 
 #: A power-state change seen by the hypervisor, passed to event listeners.
 LifecycleEvent = collections.namedtuple(
@@ -122,9 +129,13 @@ class ComputeDriver(abc.ABC):
     def reboot(self, context, instance, reboot_type):
         """Reboot the guest; ``reboot_type`` is ``'SOFT'`` or ``'HARD'``.
 
-        A soft reboot that the guest ignores falls back to a hard one.
+        A soft reboot that the guest ignores falls back to a hard one. A
+        hard reboot of a guest the hypervisor lost recreates it from
+        ``instance`` (its flavor, and its image as its system metadata
+        recorded it), as Nova's libvirt driver regenerates the domain.
 
-        :raises: InstanceNotFound, VirtDriverError.
+        :raises: InstanceNotFound (soft reboot of a missing guest),
+            VirtDriverError.
         """
 
     @abc.abstractmethod
@@ -136,9 +147,10 @@ class ComputeDriver(abc.ABC):
 
     @abc.abstractmethod
     def power_on(self, context, instance):
-        """Power the guest on.
+        """Power the guest on; a guest the hypervisor lost is recreated
+        from ``instance``, as for a hard reboot.
 
-        :raises: InstanceNotFound, VirtDriverError.
+        :raises: VirtDriverError.
         """
 
     @abc.abstractmethod
@@ -182,7 +194,7 @@ class ComputeDriver(abc.ABC):
     # --- rebuild and resize -------------------------------------------------
 
     #: What the driver can do beyond the abstract methods; the conductor
-    #: reads them through the compute service.
+    #: reads them from what each compute host reports with its resources.
     #: ``supports_migrate_to_other_host``: a resize may move the guest's
     #: disks to another host.
     capabilities = {'supports_migrate_to_other_host': False}
@@ -251,6 +263,55 @@ class ComputeDriver(abc.ABC):
         :raises: InstanceNotFound, VirtDriverError.
         """
         self.power_on(context, instance)
+
+    #: The ``driver`` that standard diagnostics (2.48) name; Nova's list
+    #: has no ``fake``, and Nova's own fake driver says ``libvirt``.
+    diagnostics_driver = 'libvirt'
+
+    def get_instance_diagnostics(self, instance):
+        """Nova's standard diagnostics (2.48) of the guest: what its power
+        state and flavor tell; a driver that reads counters from its
+        hypervisor overrides this. Counters it cannot read are None, as
+        Nova's.
+
+        :raises: InstanceNotFound if the hypervisor has no such guest.
+        """
+        state = self.get_info(instance).state
+        vcpus = instance['vcpus']
+        return {
+            'state': _DIAGNOSTICS_STATES.get(state, 'pending'),
+            'driver': self.diagnostics_driver,
+            'hypervisor': None, 'hypervisor_os': None, 'uptime': None,
+            'config_drive': bool(instance.get('config_drive')),
+            'num_cpus': vcpus, 'num_nics': 0, 'num_disks': 1,
+            'memory_details': {'maximum': instance['memory_mb'],
+                               'used': None},
+            'cpu_details': [{'id': i, 'time': None, 'utilisation': None}
+                            for i in range(vcpus)],
+            'nic_details': [],
+            'disk_details': [dict.fromkeys((
+                'read_bytes', 'read_requests', 'write_bytes',
+                'write_requests', 'errors_count'))],
+        }
+
+    def get_host_uptime(self):
+        """The host's uptime, as the ``uptime`` command prints it (what
+        Nova's ``os-hypervisors`` uptime shows): read from this host's
+        ``/proc`` by default, as the compute runs beside its hypervisor.
+
+        :raises: NotImplementedError where the host has no ``/proc``.
+        """
+        try:
+            with open('/proc/uptime') as uptime:
+                seconds = int(float(uptime.read().split()[0]))
+        except (OSError, ValueError, IndexError):
+            raise NotImplementedError()
+        days, rest = divmod(seconds, 86400)
+        since = '%d:%02d' % divmod(rest // 60, 60)
+        if days:
+            since = '%d day%s, %s' % (days, '' if days == 1 else 's', since)
+        return ' %s up %s,  load average: %.2f, %.2f, %.2f' % (
+            time.strftime('%H:%M:%S'), since, *os.getloadavg())
 
     @abc.abstractmethod
     def get_console_output(self, context, instance):

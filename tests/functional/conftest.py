@@ -4,8 +4,11 @@ One cloud serves the session (starting one costs ~1 s); tests create what
 they need under names of their own. ``NOVA_CORE_FUNCTIONAL_DB`` names an
 empty database to use instead of SQLite (e.g.
 ``mysql+pymysql://root@127.0.0.1/nova_functional``), to run the whole suite
-on MariaDB or PostgreSQL. The fake driver fails ``spawn`` and
-``reboot`` for servers whose name starts with ``fail-``.
+on MariaDB or PostgreSQL; under xdist each worker needs a database of its
+own: ``{worker}`` in the URL becomes the worker's id (``gw0``, ``gw1``).
+The fake driver fails ``spawn`` and
+``reboot`` for servers whose name starts with ``fail-``. Servers get their
+address on the default network ``private``; the network ``tiny`` has one.
 """
 import os
 
@@ -32,15 +35,32 @@ connection = %(connection)s
 [fake]
 fail_operations = spawn,reboot
 fail_instance_names = ^fail-
+
+[network]
+networks = private, tiny
+
+[network_tiny]
+# One address (192.168.77.2): for the exhaustion tests.
+cidr = 192.168.77.0/30
 """
 
 
+def _connection(state, worker):
+    url = os.environ.get('NOVA_CORE_FUNCTIONAL_DB')
+    if not url:
+        return 'sqlite:///%s/nova-core.sqlite' % state
+    if worker != 'master' and '{worker}' not in url:
+        pytest.fail('NOVA_CORE_FUNCTIONAL_DB is shared by the xdist '
+                    'workers: put {worker} in its name or run with -n 0',
+                    pytrace=False)
+    return url.replace('{worker}', worker)
+
+
 @pytest.fixture(scope='session')
-def cloud(tmp_path_factory):
+def cloud(tmp_path_factory, worker_id):
     state = tmp_path_factory.mktemp('state')
     conf_file = state / 'nova.conf'
-    connection = os.environ.get('NOVA_CORE_FUNCTIONAL_DB') or \
-        'sqlite:///%s/nova-core.sqlite' % state
+    connection = _connection(state, worker_id)
     conf_file.write_text(CLOUD_CONF % {'state': state,
                                        'connection': connection})
     all_cmd.set_defaults(CONF)

@@ -62,6 +62,8 @@ CREATE_CASES = [
      'Invalid key_name'),
     ('unknown-security-group', _server(security_groups=[{
         'name': 'web'}]), 400, 'Security group web not found'),
+    ('nameless-security-group', _server(security_groups=[{}]), 400,
+     'Security group None not found'),
 ]
 
 
@@ -127,7 +129,10 @@ def test_unknown_query_parameter_ignored_before_2_75(endpoint):
 
 @pytest.mark.parametrize('path', [
     '/servers/not-a-uuid', '/servers/%s' % uuid.uuid4(),
-    '/flavors/no-such', '/servers/%s/action' % uuid.uuid4()])
+    '/flavors/no-such', '/servers/%s/action' % uuid.uuid4()],
+    # Fixed ids: xdist workers must collect the same test names.
+    ids=['not-a-uuid', 'no-such-server', 'no-such-flavor',
+         'no-such-server-action'])
 def test_unknown_resources_are_404(api, path):
     response = (api.post(path, json={'os-stop': None})
                 if path.endswith('action') else api.get(path))

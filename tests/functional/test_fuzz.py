@@ -15,9 +15,6 @@ their lookups; a DELETE aimed at one of those gets a fresh victim instead.
 """
 import collections
 import os
-import select
-import subprocess
-import sys
 import time
 import uuid
 
@@ -30,24 +27,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.fixtures.client import Client
-
-FUZZ_CONF = """
-[DEFAULT]
-state_path = %(state)s
-transport_url = local://
-osapi_compute_listen = 127.0.0.1
-osapi_compute_listen_port = 0
-use_stderr = false
-log_file = %(state)s/nova-core.log
-
-[database]
-connection = sqlite:///%(state)s/nova-core.sqlite
-
-[quota]
-instances = -1
-cores = -1
-ram = -1
-"""
+from tests.fixtures.fuzz_cloud import fuzz_cloud
 
 ADMIN, MEMBER = 'admin:admin', 'demo:demo'
 NO_SUCH_ID = '00000000-0000-0000-0000-000000000000'
@@ -73,40 +53,8 @@ def _over_budget():
 @pytest.fixture(scope='module')
 def fuzz_root(tmp_path_factory):
     """``http://127.0.0.1:port`` of a nova-core-all of our own."""
-    state = tmp_path_factory.mktemp('fuzz-state')
-    conf_file = state / 'nova.conf'
-    conf_file.write_text(FUZZ_CONF % {'state': state})
-    proc = subprocess.Popen(
-        [sys.executable, '-c', 'from nova_core.cmd.all import main; main()',
-         '--config-file', str(conf_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        endpoint = _ready(proc, state)
-        yield endpoint.rsplit('/v2.1', 1)[0]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _ready(proc, state, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-        if ready:
-            line = proc.stdout.readline()
-            if 'nova-core-all ready:' in line:
-                endpoint = line.split('ready:', 1)[1].split()[0]
-                assert endpoint.startswith('http://127.0.0.1:'), endpoint
-                return endpoint
-            if not line and proc.poll() is not None:
-                break
-    log = state / 'nova-core.log'
-    raise AssertionError('fuzz cloud did not start: %s' % (
-        log.read_text()[-3000:] if log.exists() else 'no log'))
+    with fuzz_cloud(tmp_path_factory.mktemp('fuzz-state')) as root:
+        yield root
 
 
 class Seeds:
@@ -226,7 +174,7 @@ _PATHS = os.environ.get('NOVA_CORE_FUZZ_PATHS', '.')
 
 @schema.include(method=['POST', 'PUT', 'PATCH'],
                 path_regex=_PATHS).parametrize()
-@settings(max_examples=200, **_SETTINGS)
+@settings(max_examples=100, **_SETTINGS)
 def test_fuzz_bodies_as_admin(case, seeds):
     _fuzz(case, seeds, ADMIN)
 

@@ -102,3 +102,64 @@ def test_compute_proxy_and_glance_share_images(api, endpoint, image_id):
         'X-Auth-Token': 'demo:demo'}).json()
     assert 'first' in as_glance and image_id in [
         i['id'] for i in as_glance['images']]
+
+
+def test_image_metadata_proxy(glance, api):
+    """Nova's /images/{id}/metadata[/key] (Tempest's test_image_metadata):
+    the image's properties, as strings, until 2.39."""
+    session, root = glance
+    image = session.post(root + '/images', json={
+        'name': 'with-meta', 'disk_format': 'raw', 'container_format': 'bare',
+        'os_version': 'value1', 'hw_cpu_cores': '2'}).json()
+    proxy = api.as_user(version='2.38')
+    path = '/images/%s/metadata' % image['id']
+    assert proxy.get(path).json() == {'metadata': {
+        'os_version': 'value1', 'hw_cpu_cores': '2'}}
+    assert proxy.get(path + '/os_version').json() == {
+        'meta': {'os_version': 'value1'}}
+    assert proxy.get(path + '/absent').status_code == 404
+    created = proxy.post(path, json={'metadata': {'key2': 'value2'}})
+    assert created.json()['metadata']['key2'] == 'value2'
+    assert proxy.put(path + '/key2', json={'meta': {'key2': 'v3'}}).json() \
+        == {'meta': {'key2': 'v3'}}
+    mismatch = proxy.put(path + '/key2', json={'meta': {'other': 'x'}})
+    assert mismatch.status_code == 400
+    assert proxy.put(path, json={'metadata': {'only': 'this'}}).json() == {
+        'metadata': {'only': 'this'}}
+    assert proxy.get(path).json() == {'metadata': {'only': 'this'}}
+    assert proxy.delete(path + '/only').status_code == 204
+    assert proxy.delete(path + '/only').status_code == 404
+    assert proxy.get(path).json() == {'metadata': {}}
+    assert api.as_user(version='2.39').get(path).status_code == 404
+    stranger = api.as_user(token='eve:evil', version='2.38')
+    assert stranger.get(path).status_code == 404
+
+
+def test_proxy_delete_without_id_is_404(api):
+    assert api.as_user(version='2.35').delete('/images/').status_code == 404
+
+
+def test_proxy_filters_by_server_and_type(api, image_id):
+    """Snapshots carry instance_uuid and image_type=snapshot; the proxy's
+    ``server`` (id or URL) and ``type`` filters match them, as Nova's."""
+    server_id = api.boot('snapped', image=image_id)['id']
+    try:
+        api.wait_for(server_id, 'ACTIVE')
+        response = api.action(server_id, {'createImage': {'name': 'snap'}})
+        assert response.status_code == 202, response.text
+        snapshot_id = response.json()['image_id']
+        api.wait_for(server_id, 'ACTIVE')
+        proxy = api.as_user(version='2.35')
+        server_url = '%s/servers/%s' % (api.endpoint, server_id)
+        for params in ({'server': server_id}, {'server': server_url},
+                       {'type': 'snapshot'},
+                       {'property-image_type': 'snapshot'}):
+            for path in ('/images', '/images/detail'):
+                ids = [i['id'] for i in proxy.get(path, params=params).json()[
+                    'images']]
+                assert snapshot_id in ids and image_id not in ids, params
+        assert proxy.get('/images', params={'type': 'backup'}).json()[
+            'images'] == []
+        proxy.delete('/images/%s' % snapshot_id)
+    finally:
+        api.delete('/servers/%s' % server_id)

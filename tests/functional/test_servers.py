@@ -113,7 +113,8 @@ def assert_claims_match_instances():
     CN, M = models.ComputeNode, models.Instance
     with session.reader() as db:
         node = db.execute(sa.select(CN.host, CN.memory_mb_used,
-                                    CN.vcpus_used, CN.running_vms)).one()
+                                    CN.vcpus_used, CN.running_vms).where(
+            CN.deleted == 0)).one()
         placed = db.execute(sa.select(
             sa.func.coalesce(sa.func.sum(M.memory_mb), 0),
             sa.func.coalesce(sa.func.sum(M.vcpus), 0),
@@ -220,3 +221,23 @@ def test_reader_may_look_but_not_touch(api, image_id):
         assert fault(response)[0] == 'forbidden'
     api.wait_for(server_id, 'ACTIVE')
     api.delete('/servers/%s' % server_id)
+
+
+def test_access_ipv6_is_kept_compressed_as_nova(api, image_id):
+    """Tempest's test_verify_server_details sends the long form and expects
+    Nova's compressed one back, on create, update and rebuild alike."""
+    server_id = api.boot('ipv6', image=image_id,
+                         accessIPv6='0000:0000:0000:0000:0000:babe:'
+                                    '220.12.22.2')['id']
+    try:
+        assert api.server(server_id)['accessIPv6'] == '::babe:dc0c:1602'
+        api.put('/servers/%s' % server_id, json={'server': {
+            'accessIPv6': '2001:0db8:0000:0000:0000:0000:0000:0001'}})
+        assert api.server(server_id)['accessIPv6'] == '2001:db8::1'
+        api.wait_for(server_id, 'ACTIVE')
+        response = api.action(server_id, {'rebuild': {
+            'imageRef': image_id, 'accessIPv6': 'FE80:0:0:0:0:0:0:1'}})
+        assert response.status_code == 202, response.text
+        assert api.wait_for(server_id, 'ACTIVE')['accessIPv6'] == 'fe80::1'
+    finally:
+        api.delete('/servers/%s' % server_id)

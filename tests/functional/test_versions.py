@@ -5,12 +5,20 @@ import requests
 from tests.fixtures.client import Client
 
 
-def test_root_lists_v21_without_token(endpoint):
+def test_root_lists_v20_then_v21_without_token(endpoint):
+    """As Nova (and Tempest's test_list_api_versions): v2.0 first."""
     root = endpoint.rsplit('/v2.1', 1)[0]
     body = requests.get(root + '/').json()
-    (v21,) = body['versions']
+    v20, v21 = body['versions']
+    assert (v20['id'], v20['status'], v20['min_version'], v20['version']) == (
+        'v2.0', 'SUPPORTED', '', '')
     assert (v21['id'], v21['status'], v21['min_version'], v21['version']) == (
         'v2.1', 'CURRENT', '2.1', '2.100')
+    for listed in (v20, v21):  # each self link leads to its own document
+        (self_link,) = [x for x in listed['links'] if x['rel'] == 'self']
+        shown = requests.get(self_link['href']).json()['version']
+        assert [x for x in shown['links'] if x['rel'] == 'self'] == [
+            self_link]
 
 
 @pytest.mark.parametrize('suffix', ['', '/'])

@@ -16,6 +16,7 @@ import uuid
 
 import requests
 
+from nova_core import host_auth
 from tests.fixtures.net import port_open  # noqa: F401 - used by bench
 
 RABBIT = ('127.0.0.1', 5672)
@@ -259,6 +260,20 @@ class ServiceProcess:
         self.popen.wait(10)
 
 
+class GunicornAPI(ServiceProcess):
+    """nova-core-api as production runs it: gunicorn with ``workers``
+    processes serving ``nova_core.wsgi.api:application``."""
+
+    def __init__(self, name, config_file, log_dir, workers, threads=8):
+        super().__init__(name, 'nova-core-api', config_file, log_dir,
+                         env=dict(os.environ,
+                                  NOVA_CORE_CONFIG_FILE=config_file))
+        self.argv = [console_script('gunicorn'), '-c',
+                     'python:nova_core.wsgi.gunicorn_conf', '-w',
+                     str(workers), '--threads', str(threads),
+                     'nova_core.wsgi.api:application']
+
+
 class MultiProcessCloud:
     """Conductors, compute nodes and the API as separate processes.
 
@@ -269,7 +284,8 @@ class MultiProcessCloud:
 
     def __init__(self, workdir, transport_url, db_url, conductors=2,
                  computes=1, api_port=None, fake_options=None,
-                 report_interval=2, service_down_time=12, options=None):
+                 report_interval=2, service_down_time=12, options=None,
+                 api_workers=None):
         self.workdir = workdir
         self.transport_url = transport_url
         self.db_url = db_url
@@ -279,6 +295,8 @@ class MultiProcessCloud:
         self.fake_options = dict(fake_options or {})
         #: {host or '*': {section: {option: value}}}: extra settings.
         self.options = dict(options or {})
+        #: Controllers hold it; each compute node only its own derived key.
+        self.host_key_secret = uuid.uuid4().hex + uuid.uuid4().hex
         self.common = {
             'transport_url': transport_url,
             'report_interval': report_interval,
@@ -294,9 +312,13 @@ class MultiProcessCloud:
                            for i in range(1, conductors + 1)]
         self.computes = [self._compute('compute-%d' % i)
                          for i in range(1, computes + 1)]
-        self.api = ServiceProcess('api', 'nova-core-api',
-                                  self._controller_config('api'),
-                                  self.log_dir)
+        if api_workers:
+            self.api = GunicornAPI('api', self._controller_config('api'),
+                                   self.log_dir, api_workers)
+        else:
+            self.api = ServiceProcess('api', 'nova-core-api',
+                                      self._controller_config('api'),
+                                      self.log_dir)
         self.session = requests.Session()
 
     # configuration ---------------------------------------------------------
@@ -319,6 +341,7 @@ class MultiProcessCloud:
                 'DEFAULT': dict(self.common, host=host,
                                 state_path=self._state_path(host)),
                 'database': {'connection': self.db_url},
+                'conductor': {'host_key_secret': self.host_key_secret},
             }))
 
     def _conductor(self, host):
@@ -333,6 +356,8 @@ class MultiProcessCloud:
             'glance': {'api_servers': 'http://127.0.0.1:%d/image'
                        % self.api_port},
             'fake': dict(self.fake_options),
+            'compute': {'host_key': host_auth.derive_host_key(
+                self.host_key_secret, host)},
         })
 
     def _compute(self, host):

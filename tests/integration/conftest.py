@@ -9,6 +9,9 @@ and skips it elsewhere (:mod:`tests.fixtures.services`).
 - ``mariadb_url`` / ``postgresql_url``: a fresh, empty database per use,
   as an SQLAlchemy URL; dropped afterwards. ``mariadb_module_url``: the
   same, shared by one module's tests.
+- ``broker`` / ``database``: a private RabbitMQ / MariaDB (own port and
+  data directory) per module, which that module's tests may stop and
+  start; the machine's own services are never touched.
 """
 import contextlib
 import shutil
@@ -16,6 +19,7 @@ import subprocess
 
 import pytest
 
+from tests.fixtures import private_services
 from tests.fixtures.services import require, require_port
 from tests.integration import cloud
 
@@ -87,3 +91,21 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append(('nova-core process logs',
                                         value.logs()))
     return report
+
+
+@pytest.fixture(scope='module')
+def broker(tmp_path_factory):
+    require(private_services.available('rabbitmq'), 'RabbitMQ not installed')
+    server = private_services.PrivateRabbitMQ(
+        tmp_path_factory.mktemp('rabbit')).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='module')
+def database(tmp_path_factory):
+    require(private_services.available('mariadb'), 'MariaDB not installed')
+    server = private_services.PrivateMariaDB(
+        tmp_path_factory.mktemp('mariadb')).start()
+    yield server
+    server.stop()

@@ -5,13 +5,17 @@ The hosts (controller1, compute1, compute2) are simulated on this machine:
 and a root directory per host (``nova_core_root``), under which the roles
 write every file and each host's own supervisord runs its services. The
 cloud uses the machine's RabbitMQ and MariaDB as "existing servers", with a
-vhost, users and a database of its own that teardown removes.
+vhost, users and a database of its own that teardown removes. Keystone is
+the playbooks' own (role nova_core_keystone, on controller1, port 5000):
+the tests reach nova-core through its catalog with password auth.
 
 Run: ``bash .ci/setup-ansible.sh`` once, then
 ``CI=1 python -m pytest tests/integration/test_ansible_deploy.py -v``.
 Set ``NOVA_CORE_ANSIBLE_KEEP=1`` to keep the deployment after the run, and
 ``NOVA_CORE_ANSIBLE_SOURCE`` to deploy another checkout than this one.
 """
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -22,18 +26,21 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
+from nova_core import host_auth
 from tests.fixtures.services import port_open, require, require_port
 from tests.integration.ansible_helpers import cloud as cloudlib
 
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = REPO / 'playbooks'
-DB_SETUP = Path(__file__).parent / 'ansible_helpers' / 'db_setup.yml'
+DB_SETUP = 'tests/integration/ansible_helpers/db_setup.yml'
 NAME = 'nova_core_ansible_test'
 HOSTS = {'controller1': '127.0.0.11',
          'compute1': '127.0.0.12',
          'compute2': '127.0.0.13'}
 COMPUTES = ('compute1', 'compute2')
+KEYSTONE_PORT = 5000
 PLAYBOOK_TIMEOUT = 900
 
 
@@ -45,8 +52,9 @@ def _require_tools():
     require(os.path.exists('/usr/bin/python3'), '/usr/bin/python3 missing')
     require_port('RabbitMQ', '127.0.0.1', 5672)
     require_port('MariaDB', '127.0.0.1', 3306)
-    require(not port_open(HOSTS['controller1'], 8774, timeout=0.2),
-            f"something already listens on {HOSTS['controller1']}:8774")
+    for port in (8774, KEYSTONE_PORT):
+        require(not port_open(HOSTS['controller1'], port, timeout=0.2),
+                f"something already listens on {HOSTS['controller1']}:{port}")
 
 
 class Deployment:
@@ -56,6 +64,8 @@ class Deployment:
         self.workdir = Path(workdir)
         self.db_password = 'db' + secrets.token_hex(16)
         self.rabbit_password = 'mq' + secrets.token_hex(16)
+        self.host_key_secret = 'hk' + secrets.token_hex(24)
+        self.keystone_admin_password = 'ka' + secrets.token_hex(16)
         self.api_port = 8774
         self.inventory = self.workdir / 'inventory.yml'
         self.source = self.workdir / 'source'
@@ -83,6 +93,38 @@ class Deployment:
     def api(self):
         return f"http://{HOSTS['controller1']}:{self.api_port}"
 
+    @property
+    def auth_url(self):
+        return f"http://{HOSTS['controller1']}:{KEYSTONE_PORT}/v3"
+
+    def derived(self, label):
+        """A secret the playbooks derive from the master secret."""
+        return hmac.new(self.host_key_secret.encode(), label.encode(),
+                        hashlib.sha256).hexdigest()
+
+    @property
+    def nova_password(self):
+        return self.derived('nova-core-keystone:nova')
+
+    @property
+    def compute_password(self):
+        return self.derived('nova-core-keystone:nova-compute')
+
+    @property
+    def secrets(self):
+        return (self.db_password, self.rabbit_password, self.host_key_secret,
+                self.keystone_admin_password, self.nova_password,
+                self.compute_password)
+
+    @property
+    def cloud(self):
+        """The admin's view through Keystone's catalog."""
+        if not hasattr(self, '_cloud'):
+            self._cloud = cloudlib.Cloud(self.auth_url, 'admin',
+                                         self.keystone_admin_password,
+                                         'admin')
+        return self._cloud
+
     def write_inventory(self):
         common = {
             'ansible_connection': 'local',
@@ -98,12 +140,15 @@ class Deployment:
             'nova_core_rabbitmq_userid': NAME,
             'nova_core_rabbitmq_vhost': NAME,
             'nova_core_rabbitmq_password': self.rabbit_password,
+            'nova_core_host_key_secret': self.host_key_secret,
             'nova_core_db_install': False,
             'nova_core_db_host': '127.0.0.1',
             'nova_core_db_name': NAME,
             'nova_core_db_user': NAME,
             'nova_core_db_password': self.db_password,
             'nova_core_api_port': self.api_port,
+            'nova_core_keystone_port': KEYSTONE_PORT,
+            'nova_core_keystone_admin_password': self.keystone_admin_password,
             'nova_core_report_interval': 2,
             'nova_core_service_down_time': 10,
             'nova_core_verify_delay': 1,
@@ -127,8 +172,11 @@ class Deployment:
 
     def run_playbook(self, playbook='site.yml', extra_vars=None):
         self.write_inventory()
+        # The snapshot's playbooks: edits to the checkout during a run
+        # change nothing.
+        playbooks = self.source / 'playbooks'
         env = dict(os.environ,
-                   ANSIBLE_CONFIG=str(PLAYBOOKS / 'ansible.cfg'),
+                   ANSIBLE_CONFIG=str(playbooks / 'ansible.cfg'),
                    ANSIBLE_LOCAL_TEMP=str(self.workdir / 'ansible-local'),
                    ANSIBLE_REMOTE_TMP=str(self.workdir / 'ansible-remote'),
                    ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
@@ -138,7 +186,7 @@ class Deployment:
         proc = subprocess.run(
             ['ansible-playbook', '-i', str(self.inventory), *extra,
              str(playbook)],
-            cwd=PLAYBOOKS, env=env, capture_output=True, text=True,
+            cwd=playbooks, env=env, capture_output=True, text=True,
             timeout=PLAYBOOK_TIMEOUT, check=False)
         run = cloudlib.PlaybookRun(playbook, proc.returncode, proc.stdout,
                                    proc.stderr, time.monotonic() - started)
@@ -157,7 +205,7 @@ class Deployment:
                 self.supervisorctl(host, 'shutdown')
         cloudlib.wait_supervisord_gone(self.workdir)
         cloudlib.drop_database(NAME)
-        cloudlib.drop_rabbitmq(NAME)
+        cloudlib.drop_rabbitmq(NAME, COMPUTES)
         if not os.environ.get('NOVA_CORE_ANSIBLE_KEEP'):
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -169,7 +217,7 @@ def deployment():
     workdir = tempfile.mkdtemp(prefix='nca-', dir='/tmp')
     dep = Deployment(workdir)
     cloudlib.drop_database(NAME)
-    cloudlib.drop_rabbitmq(NAME)
+    cloudlib.drop_rabbitmq(NAME, COMPUTES)
     try:
         dep.snapshot_source()
         dep.run_playbook()
@@ -189,8 +237,8 @@ def test_first_run_deploys_and_verifies(deployment):
 
 
 def test_compute_services_are_up(deployment):
-    services = cloudlib.api_get(
-        deployment.api, '/v2.1/os-services?binary=nova-compute')['services']
+    services = deployment.cloud.get(
+        '/os-services?binary=nova-compute')['services']
     state = {s['host']: s['state'] for s in services}
     assert state == {'compute1': 'up', 'compute2': 'up'}, services
 
@@ -201,34 +249,133 @@ def test_controller_runs_api_and_two_conductors(deployment):
                if ' RUNNING ' in line]
     assert sorted(running) == [
         'nova-core-api', 'nova-core-conductor:nova-core-conductor-0',
-        'nova-core-conductor:nova-core-conductor-1'], status
+        'nova-core-conductor:nova-core-conductor-1',
+        'nova-core-keystone'], status
+
+
+def test_catalog_names_nova_core(deployment):
+    """The registration: compute and image services with public and
+    internal endpoints on nova-core-api, the nova user."""
+    identity = deployment.cloud.identity
+    services = {s['id']: s['type'] for s in
+                identity.get('/services').json()['services']}
+    found = {(services[e['service_id']], e['interface'], e['url'])
+             for e in identity.get('/endpoints').json()['endpoints']
+             if services[e['service_id']] in ('compute', 'image')}
+    assert found == {
+        (kind, interface, deployment.api + path)
+        for kind, path in (('compute', '/v2.1'), ('image', '/image'))
+        for interface in ('public', 'internal')}, found
+    assert deployment.cloud.compute.get_endpoint() == deployment.api + '/v2.1'
+    users = {u['name'] for u in identity.get('/users').json()['users']}
+    assert {'admin', 'nova', 'nova-compute'} <= users
+
+
+def test_api_requires_a_keystone_token(deployment):
+    resp = requests.get(deployment.api + '/v2.1/servers', timeout=30,
+                        headers={'X-Auth-Token': 'admin:admin'})
+    assert resp.status_code == 401, resp.text
+    assert deployment.auth_url.rsplit('/v3', 1)[0] in resp.headers[
+        'WWW-Authenticate']
 
 
 @pytest.mark.parametrize('host', COMPUTES)
 def test_server_boots_on_each_compute_host(deployment, host):
-    server = cloudlib.boot_server(deployment.api, f'ansible-{host}', host)
+    """Through the catalog, with password auth: no endpoint override."""
+    server = deployment.cloud.boot_server(f'ansible-{host}', host)
     try:
         assert server['status'] == 'ACTIVE', server
         assert server['OS-EXT-SRV-ATTR:host'] == host, server
     finally:
-        cloudlib.delete_server(deployment.api, server['id'])
+        deployment.cloud.delete_server(server['id'])
+
+
+def test_compute_service_user_sends_service_tokens_only(deployment):
+    """The compute hosts' Keystone user ([service_user]) is no
+    administrator, and nova-core-api takes its token as a service token."""
+    compute = cloudlib.Cloud(deployment.auth_url, 'nova-compute',
+                             deployment.compute_password, 'service')
+    resp = compute.compute.get('/os-services', raise_exc=False,
+                               headers=cloudlib.MICROVERSION)
+    assert resp.status_code == 403, resp.text
+    image = deployment.cloud.image
+    for service_token, status in ((compute.session.get_token(), 200),
+                                  ('not-a-token', 401)):
+        resp = image.get('/v2/images', raise_exc=False,
+                         headers={'X-Service-Token': service_token})
+        assert resp.status_code == status, resp.text
+
+
+#: (action, queue, routing key, refused?) for compute1's broker user.
+BROKER_CASES = [
+    ('consume', 'compute.compute1', None, False),
+    ('bind', 'compute.compute1', 'compute.compute1', False),
+    ('consume', 'compute.compute2', None, True),
+    ('consume', 'conductor', None, True),
+    ('consume', 'conductor.controller1', None, True),
+    ('bind', 'compute.compute1', 'compute.compute2', True),
+    ('bind', 'compute.compute1', 'conductor', True),
+    ('bind', 'compute.compute2', 'compute.compute2', True),
+    ('bind', 'conductor', 'conductor', True),
+    ('declare', 'nova-core-test-eavesdrop', None, True),
+]
+
+
+@pytest.mark.parametrize('action,queue,routing_key,refused', BROKER_CASES)
+def test_compute_broker_user_reaches_only_its_own_queues(
+        deployment, action, queue, routing_key, refused):
+    """compute1's RabbitMQ user consumes and binds its own queue only."""
+    password = deployment.derived('nova-core-rabbitmq:compute1')
+    code = cloudlib.broker_refusal(f'{NAME}-compute1', password, NAME,
+                                   action, queue, routing_key)
+    assert code == (403 if refused else None), (action, queue, routing_key)
+
+
+def test_controller_validates_tokens_as_nova(deployment):
+    rendered = (deployment.root('controller1') /
+                'etc/nova-core/nova.conf').read_text()
+    assert 'auth_strategy = keystone' in rendered
+    section = rendered.split('[keystone_authtoken]', 1)[1].split('\n[')[0]
+    for line in ('auth_type = password', 'username = nova',
+                 f'password = {deployment.nova_password}',
+                 'project_name = service', 'user_domain_name = Default',
+                 'project_domain_name = Default',
+                 f'auth_url = {deployment.auth_url}',
+                 f'www_authenticate_uri = {deployment.auth_url}'):
+        assert line in section.splitlines(), (line, section)
+    assert deployment.keystone_admin_password not in rendered
 
 
 def test_no_db_credentials_on_compute_hosts(deployment):
     secret = deployment.db_password.encode()
     conf = deployment.root('controller1') / 'etc/nova-core/nova.conf'
     assert secret in conf.read_bytes(), 'controller nova.conf lacks the DB'
+    # Neither Keystone's administrator nor the nova user: compute hosts
+    # have a service user of their own.
+    foreign = [secret, deployment.keystone_admin_password.encode(),
+               deployment.nova_password.encode()]
     for host in COMPUTES:
         root = deployment.root(host)
-        scanned = cloudlib.files_containing(root, [secret, b'[database]'],
+        scanned = cloudlib.files_containing(root, foreign + [b'[database]'],
                                             only_suffix='.conf')
         assert scanned.hits == [], scanned.hits
-        scanned = cloudlib.files_containing(root, [secret])
+        scanned = cloudlib.files_containing(root, foreign)
         assert scanned.hits == [], scanned.hits
         assert scanned.count > 20, f'scanned only {scanned.count} files'
         rendered = (root / 'etc/nova-core/nova.conf').read_text()
+        # Its own key only: never the conductors' master secret.
+        assert deployment.host_key_secret not in rendered
+        assert 'host_key = %s' % host_auth.derive_host_key(
+            deployment.host_key_secret, host) in rendered
         assert 'compute_driver = fake' in rendered
         assert 'transport_url = rabbit://' in rendered
+        section = rendered.split('[service_user]', 1)[1].split('\n[')[0]
+        for line in ('send_service_user_token = True',
+                     'username = nova-compute',
+                     f'password = {deployment.compute_password}',
+                     f'auth_url = {deployment.auth_url}'):
+            assert line in section.splitlines(), (host, line, section)
+        assert '[keystone_authtoken]' not in rendered
         pids = cloudlib.supervised_pids(deployment.supervisorctl(host,
                                                                  'status'))
         pids.append(int((root / 'run/nova-core/supervisord.pid')
@@ -243,7 +390,7 @@ def test_no_db_credentials_on_compute_hosts(deployment):
 
 def test_secrets_are_not_logged(deployment):
     for run in deployment.runs:
-        for secret in (deployment.db_password, deployment.rabbit_password):
+        for secret in deployment.secrets:
             assert secret not in run.stdout + run.stderr, run.playbook
 
 
@@ -282,8 +429,8 @@ def test_switching_a_driver_restarts_only_that_compute(deployment):
     assert 'compute_driver = libvirt' in rendered
     assert 'connection_uri = test:///default' in rendered
     assert '[database]' not in rendered
-    services = cloudlib.api_get(
-        deployment.api, '/v2.1/os-services?binary=nova-compute')['services']
+    services = deployment.cloud.get(
+        '/os-services?binary=nova-compute')['services']
     assert {s['host']: s['state'] for s in services} == {
         'compute1': 'up', 'compute2': 'up'}
     # And the switched cloud converges too.
@@ -299,9 +446,11 @@ def test_postgresql_is_selectable(deployment):
     cloudlib.drop_postgresql(NAME)
     try:
         pg = {'nova_core_db_type': 'postgresql'}
-        run = deployment.run_playbook(DB_SETUP, extra_vars=pg)
+        run = deployment.run_playbook(deployment.source / DB_SETUP,
+                                      extra_vars=pg)
         assert run.recap()['controller1']['changed'] == 2, run.changed_tasks()
-        again = deployment.run_playbook(DB_SETUP, extra_vars=pg)
+        again = deployment.run_playbook(deployment.source / DB_SETUP,
+                                      extra_vars=pg)
         assert again.recap()['controller1']['changed'] == 0, (
             again.changed_tasks())
         conf = deployment.workdir / 'postgresql.conf'

@@ -2,9 +2,11 @@
 import inspect
 import threading
 import time
+from unittest import mock
 
 import oslo_messaging as messaging
 import pytest
+from kombu import exceptions as kombu_exc
 
 from nova_core import context, exception, rpc
 from nova_core.compute import manager as compute_manager
@@ -114,3 +116,36 @@ def test_local_calls_from_threads(local_rpc):
     for thread in threads:
         thread.join(10)
     assert sorted(r['value'] for r in results) == list(range(16))
+
+
+def test_topic_queues_are_durable_by_default(conf):
+    """Casts accepted while consumers re-declare their queues after a
+    broker restart wait in the queue instead of being dropped."""
+    rpc.register_opts(CONF)
+    rabbit = CONF.oslo_messaging_rabbit
+    assert rabbit.amqp_durable_queues is True
+    assert rabbit.rabbit_qos_prefetch_count == 1
+
+
+@pytest.mark.parametrize('error', [
+    kombu_exc.OperationalError('[Errno 111] Connection refused'),
+    ConnectionRefusedError(111, 'Connection refused'),
+])
+@pytest.mark.parametrize('send', ['call', 'cast'])
+def test_a_broker_out_of_reach_is_a_delivery_failure(error, send):
+    """kombu's connection errors leak out of the RabbitMQ driver's pool:
+    callers see one error for an unreachable broker (the API's 503)."""
+    inner = mock.Mock(spec=['prepare', 'call', 'cast', 'can_send_version'])
+    inner.prepare.return_value = inner
+    getattr(inner, send).side_effect = error
+    client = rpc.Client(inner).prepare(server='h1')
+    with pytest.raises(messaging.MessageDeliveryFailure):
+        getattr(client, send)({}, 'build_instances', x=1)
+    getattr(inner, send).assert_called_once_with({}, 'build_instances', x=1)
+
+
+def test_messaging_errors_pass_as_they_are():
+    inner = mock.Mock(spec=['prepare', 'call', 'cast', 'can_send_version'])
+    inner.call.side_effect = messaging.MessagingTimeout('no reply')
+    with pytest.raises(messaging.MessagingTimeout):
+        rpc.Client(inner).call({}, 'm')

@@ -11,6 +11,14 @@ from nova_core.scheduler import host_selection
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+@pytest.fixture(autouse=True)
+def _now_is_collection_time(monkeypatch):
+    """The nodes below are made at collection: "up" means seen at NOW,
+    however long other tests ran before these."""
+    from nova_core.db import services
+    monkeypatch.setattr(services, 'utcnow', lambda: NOW)
+
+
 def node(host, ram=8192, ram_used=0, vcpus=4, vcpus_used=0, disk=100,
          disk_used=0, up=True, disabled=False, zone=None):
     seen = NOW if up else NOW - datetime.timedelta(hours=1)

@@ -13,6 +13,7 @@ from nova_core.api.actions import (
     power,
     rebuild,
     resize,
+    security_groups,
     snapshot,
 )
 
@@ -21,5 +22,5 @@ Action = base.Action
 #: body key -> Action, for every action nova-core serves.
 ACTIONS = {}
 for _module in (power, console, lock, admin, deletion, rebuild, resize,
-                snapshot):
+                snapshot, security_groups):
     ACTIONS.update(_module.ACTIONS)

@@ -7,10 +7,10 @@ os-instance-actions as ``resetState``.
 """
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import admin_actions as schemas
-from nova_core.compute import vm_states
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db.session import transaction
+from nova_core.states import vm_states
 
 #: The states the body may name -> vm_state.
 STATE_MAP = {'active': vm_states.ACTIVE, 'error': vm_states.ERROR}

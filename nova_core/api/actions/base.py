@@ -1,7 +1,7 @@
 """What an action is, and the helpers its handlers share."""
 import collections
 
-from nova_core.compute import task_states as ts
+from nova_core.states import task_states as ts
 
 #: ``rule``: the policy checked against the server's project and user;
 #: ``schema``: the JSON Schema of the whole body (a function of the

@@ -4,7 +4,7 @@ import flask
 from nova_core import exception
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import servers as schemas
-from nova_core.compute import task_states as ts
+from nova_core.states import task_states as ts
 
 
 def _console_output(ctx, api, instance, body):

@@ -14,10 +14,10 @@ from nova_core import exception
 from nova_core.api import request
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import deferred_delete as schemas
-from nova_core.compute import task_states, vm_states
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db.models import utcnow
+from nova_core.states import task_states, vm_states
 
 POLICY = 'os_compute_api:os-deferred-delete:%s'
 

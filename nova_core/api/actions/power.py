@@ -1,8 +1,8 @@
 """Reboot, stop/start, pause/unpause, suspend/resume."""
 from nova_core.api.actions.base import HARD_REBOOT_TASKS, Action, simple
 from nova_core.api.schemas import servers as schemas
-from nova_core.compute import task_states as ts
-from nova_core.compute import vm_states as vs
+from nova_core.states import task_states as ts
+from nova_core.states import vm_states as vs
 
 
 def _reboot(ctx, api, instance, body):

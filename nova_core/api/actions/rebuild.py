@@ -10,28 +10,21 @@ import secrets
 
 import flask
 
-from nova_core import exception, policy, quota
-from nova_core.api import request
+from nova_core import exception, policy, quota, utils
+from nova_core.api import request, server_detail
 from nova_core.api import servers_api as servers_api_mod
 from nova_core.api.actions.base import Action
-from nova_core.api.blueprints import servers as servers_bp
 from nova_core.api.schemas import server_actions_move as schemas
 from nova_core.api.schemas import types
-from nova_core.compute import task_states as ts
-from nova_core.compute import vm_states as vs
 from nova_core.db import images as db_images
 from nova_core.db import keypairs as db_keypairs
+from nova_core.states import task_states as ts
+from nova_core.states import vm_states as vs
 
 VM_FROM = (vs.ACTIVE, vs.STOPPED, vs.ERROR)
 
 #: What the rebuild response leaves out before 2.75, as Nova's view built
 #: with ``show_extended_attr``, ``show_AZ``, ... all False.
-_BEFORE_2_75_HIDDEN = (
-    'OS-EXT-SRV-ATTR:', 'OS-EXT-STS:', 'OS-SRV-USG:', 'OS-EXT-AZ:',
-    'os-extended-volumes:', 'key_name', 'security_groups', 'config_drive',
-    'host_status', 'server_groups')
-
-
 def _image(ctx, image_ref, flavor):
     """The image to rebuild from, checked as Nova checks it.
 
@@ -69,6 +62,8 @@ def _values(ctx, instance, args, image):
                           ('user_data', 'user_data')):
         if field in args:
             values[column] = args[field]
+    if values.get('access_ip_v6'):
+        values['access_ip_v6'] = utils.compressed_ipv6(values['access_ip_v6'])
     if 'metadata' in args:
         quota.check_metadata_items(ctx, instance['project_id'],
                                    len(args['metadata']))
@@ -93,7 +88,6 @@ def _check_trusted_certs(ctx, instance, args):
 
 
 def _rebuild(ctx, api, instance, body):
-    version = request.version()
     args = body['rebuild']
     servers_api_mod.check_state(instance, 'rebuild', VM_FROM, (None,))
     _check_trusted_certs(ctx, instance, args)
@@ -110,10 +104,7 @@ def _rebuild(ctx, api, instance, body):
         lambda c, i: api.compute.rebuild_instance(
             c, i, servers_api_mod.image_meta(image), password, preserve),
         values=values)
-    view = servers_bp.show_one(instance)
-    if not version.matches('2.75'):
-        view = {k: v for k, v in view.items()
-                if not k.startswith(_BEFORE_2_75_HIDDEN)}
+    view = server_detail.show_changed(instance, rebuilt=True)
     if request.conf().api.enable_instance_password:
         view['adminPass'] = password
     return flask.jsonify({'server': view}), 202

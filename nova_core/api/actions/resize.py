@@ -11,12 +11,12 @@ from nova_core.api import servers_api as servers_api_mod
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import server_actions_move as schemas
 from nova_core.api.schemas import servers as server_schemas
-from nova_core.compute import task_states as ts
-from nova_core.compute import vm_states as vs
-from nova_core.conductor import resize as conductor_resize
 from nova_core.db import flavors as db_flavors
 from nova_core.db import instances as db_instances
 from nova_core.db import moves
+from nova_core.image import recorded as recorded_image
+from nova_core.states import task_states as ts
+from nova_core.states import vm_states as vs
 
 VM_FROM = (vs.ACTIVE, vs.STOPPED)
 #: The flavor as an instance carries it (``instances.flavor``).
@@ -74,23 +74,6 @@ def _check_quota(ctx, instance, new):
                            **deltas)
 
 
-def image_meta_of(instance):
-    """The server's image as its system metadata recorded it at boot (the
-    image itself may be gone)."""
-    meta = instance['system_metadata'] or {}
-    known = ('disk_format', 'container_format', 'min_ram', 'min_disk',
-             'base_image_ref')
-    return {'id': instance['image_ref'], 'name': None,
-            'disk_format': meta.get('image_disk_format'),
-            'container_format': meta.get('image_container_format'),
-            'min_ram': meta.get('image_min_ram'),
-            'min_disk': meta.get('image_min_disk'),
-            'size': None, 'checksum': None, 'status': 'active',
-            'properties': {k[len('image_'):]: v for k, v in meta.items()
-                           if k.startswith('image_') and
-                           k[len('image_'):] not in known}}
-
-
 def _resize(ctx, api, instance, body):
     servers_api_mod.check_state(instance, 'resize', VM_FROM, (None,))
     new = _new_flavor(ctx, body['resize']['flavorRef'])
@@ -99,7 +82,7 @@ def _resize(ctx, api, instance, body):
     api.run_action(ctx, instance, 'resize', VM_FROM, (None,),
                    ts.RESIZE_PREP,
                    lambda c, i: api.conductor.migrate_server(
-                       c, i, new, image_meta_of(i)))
+                       c, i, new, recorded_image.from_instance(i)))
 
 
 def _finished_migration(instance):
@@ -116,8 +99,7 @@ def _confirm(ctx, api, instance, body):
                                 (None,))
     migration = _finished_migration(instance)
     try:
-        conductor_resize.start_confirm(ctx, instance, migration,
-                                       api.compute)
+        api.conductor.confirm_resize(ctx, instance, migration)
     except exception.MigrationStatusConflict:
         raise exception.InstanceInvalidState(
             action='confirm_resize', instance_uuid=instance['uuid'],

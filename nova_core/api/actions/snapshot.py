@@ -16,9 +16,9 @@ from nova_core.api import links, request
 from nova_core.api import servers_api as servers_api_mod
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import server_actions_move as schemas
-from nova_core.compute import task_states as ts
-from nova_core.compute import vm_states as vs
 from nova_core.db import images as db_images
+from nova_core.states import task_states as ts
+from nova_core.states import vm_states as vs
 
 VM_FROM = (vs.ACTIVE, vs.STOPPED, vs.PAUSED, vs.SUSPENDED)
 #: Image properties a snapshot does not inherit (Nova's

@@ -89,7 +89,12 @@ def _int_or_none(params, key):
     value = validation.single(params, key)
     if value in (None, ''):
         return None
-    return min(int(value), schemas.MAX_INT + 1)
+    number = validation.text_integer(value)
+    if number is None:  # the query schema takes only digits
+        raise exception.ValidationError(
+            detail="Invalid input for query parameters %s. Value: %s. '%s' "
+                   "is not an integer" % (key, value, value))
+    return int(min(number, schemas.MAX_INT + 1))
 
 
 @bp.get('/flavors')

@@ -6,16 +6,20 @@ clients given only the compute endpoint, as openstacksdk and the
 ``openstack`` CLI are without Keystone, find their images there.
 """
 import flask
+from werkzeug import wsgi
 
 from nova_core import exception
 from nova_core.api import image_registry, links, request, validation
 from nova_core.api.schemas import images as schemas
 from nova_core.api.views import images as views
 from nova_core.db import images as db_images
+from nova_core.image import store as store_mod
 
 bp = flask.Blueprint('glance', __name__, url_prefix='/image/v2')
 
 PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
+#: Ids in one ``id=in:`` filter; sizes as the BIGINT column holds them.
+MAX_IDS, MAX_SIZE = 1000, 2 ** 63 - 1
 
 
 def store():
@@ -36,11 +40,12 @@ def _filters(params):
             filters[key] = value
     ident = validation.single(params, 'id')
     if ident is not None:
-        filters['ids'] = (ident[3:].split(',') if ident.startswith('in:')
-                          else [ident])
+        filters['ids'] = (validation.bounded_list(ident[3:], 'id', MAX_IDS)
+                          if ident.startswith('in:') else [ident])
     for key in ('size_min', 'size_max'):
         if validation.single(params, key):
-            filters[key] = int(validation.single(params, key))
+            filters[key] = validation.to_int(validation.single(params, key),
+                                             key, maximum=MAX_SIZE)
     return filters
 
 
@@ -110,9 +115,7 @@ def patch_image(image_id):
     if flask.request.mimetype != PATCH_TYPE:
         raise exception.UnsupportedMediaType(
             content_type=flask.request.mimetype, expected=PATCH_TYPE)
-    operations = flask.request.get_json(force=True, silent=True)
-    if operations is None:
-        raise exception.ValidationError(detail='Malformed JSON-patch body.')
+    operations = validation.load_json(flask.request.get_data())
     validation.check(validation.declared('body'), operations)
     image = image_registry.get_owned(request.context(), image_id)
     image = image_registry.patch(request.context(), image, operations)
@@ -143,8 +146,13 @@ def download_image(image_id):
     image = image_registry.get(request.context(), image_id)
     if image['status'] != 'active' or not store().exists(image_id):
         return '', 204
-    response = flask.Response(store().read(image_id),
-                              mimetype='application/octet-stream')
+    # The WSGI server's file wrapper streams the file in chunks (waitress
+    # from its event loop, gunicorn with sendfile under a socket timeout),
+    # so a client that stops reading does not hold an API thread.
+    data = wsgi.wrap_file(flask.request.environ, store().open(image_id),
+                          buffer_size=store_mod.CHUNK)
+    response = flask.Response(data, mimetype='application/octet-stream',
+                              direct_passthrough=True)
     response.headers['Content-Length'] = str(image['size'])
     if image['checksum']:
         response.headers['Content-MD5'] = image['checksum']

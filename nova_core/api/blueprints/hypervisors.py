@@ -130,24 +130,147 @@ def detail():
     return _list(detail=True)
 
 
-@bp.get('/os-hypervisors/<hypervisor_id>')
-@validation.schema(query=QUERY)
-def show(hypervisor_id):
-    ctx, version = request.context(), request.version()
-    policy.authorize(ctx, 'os_compute_api:os-hypervisors:show')
-    params = validation.query()
+def _check_id(hypervisor_id, version):
+    """:raises: ValidationError (2.53+) unless a uuid; NotFound (before)
+        unless an integer."""
     if version.matches('2.53'):
         try:
             uuid.UUID(hypervisor_id)
         except ValueError:
             raise exception.ValidationError(detail='Invalid uuid %s'
                                             % hypervisor_id)
-    elif not hypervisor_id.isdigit():
-        raise exception.ValidationError(
-            detail='Hypervisor id %s must be an integer.' % hypervisor_id)
+    elif not (hypervisor_id.isascii() and hypervisor_id.isdigit()):
+        # Nova looks such an id up before 2.53, and finds nothing.
+        raise exception.NotFound('Hypervisor with ID %s could not be found.'
+                                 % hypervisor_id)
+
+
+@bp.get('/os-hypervisors/<hypervisor_id>')
+@validation.schema(query=QUERY)
+def show(hypervisor_id):
+    ctx, version = request.context(), request.version()
+    policy.authorize(ctx, 'os_compute_api:os-hypervisors:show')
+    params = validation.query()
+    _check_id(hypervisor_id, version)
+    node, service = _find(hypervisor_id, version)
+    view = _with_servers(_detail(node, service, version), node, params,
+                         version)
+    if version.matches('2.88'):
+        try:
+            view['uptime'] = _uptime(ctx, node, service)
+        except exception.Invalid:
+            pass
+    return flask.jsonify({'hypervisor': view})
+
+
+def _find(hypervisor_id, version):
+    """(node, service) of a path's id.
+
+    :raises: NotFound.
+    """
     for node, service in _nodes():
         if str(_basic(node, service, version)['id']) == hypervisor_id:
-            return flask.jsonify({'hypervisor': _with_servers(
-                _detail(node, service, version), node, params, version)})
+            return node, service
     raise exception.NotFound('Hypervisor with ID %s could not be found.'
                              % hypervisor_id)
+
+
+def _uptime(ctx, node, service):
+    """The host's uptime, asked of its compute service.
+
+    :raises: Invalid (400) when that service is down, as Nova's
+        ComputeServiceUnavailable.
+    """
+    if service is None or not db_services.is_up(
+            service, request.conf().service_down_time):
+        raise exception.Invalid(
+            reason='Compute service of %s is unavailable at this time.'
+            % node['host'])
+    return request.servers_api().compute.get_host_uptime(ctx, node['host'])
+
+
+def _removed_in(version_name):
+    """404 from ``version_name`` on: Nova's answer to a route its
+    microversion no longer has."""
+    if request.version().matches(version_name):
+        raise exception.NotFound('The resource could not be found.')
+
+
+@bp.get('/os-hypervisors/statistics')
+@validation.schema(query=QUERY)
+def statistics():
+    """Totals over the hypervisors of enabled compute services (before
+    2.88)."""
+    _removed_in('2.88')
+    policy.authorize(request.context(),
+                     'os_compute_api:os-hypervisors:statistics')
+    fields = ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used',
+              'memory_mb_used', 'local_gb_used', 'running_vms')
+    stats = dict.fromkeys(('count', 'free_ram_mb', 'free_disk_gb',
+                           'current_workload', 'disk_available_least') +
+                          fields, 0)
+    for node, service in _nodes():
+        if service is None or service['disabled']:
+            continue
+        stats['count'] += 1
+        for field in fields:
+            stats[field] += node[field] or 0
+        stats['free_ram_mb'] += node['memory_mb'] - node['memory_mb_used']
+        free_disk = node['local_gb'] - node['local_gb_used']
+        stats['free_disk_gb'] += free_disk
+        stats['disk_available_least'] += free_disk
+    return flask.jsonify({'hypervisor_statistics': stats})
+
+
+@bp.get('/os-hypervisors/<hypervisor_id>/uptime')
+@validation.schema(query=QUERY)
+def uptime(hypervisor_id):
+    """Before 2.88 (from then on, ``uptime`` is in show)."""
+    _removed_in('2.88')
+    ctx, version = request.context(), request.version()
+    policy.authorize(ctx, 'os_compute_api:os-hypervisors:uptime')
+    _check_id(hypervisor_id, version)
+    node, service = _find(hypervisor_id, version)
+    view = _basic(node, service, version)
+    view['uptime'] = _uptime(ctx, node, service)
+    return flask.jsonify({'hypervisor': view})
+
+
+def _matching(pattern):
+    nodes = [(n, s) for n, s in _nodes()
+             if pattern in n['hypervisor_hostname']]
+    if not nodes:
+        raise exception.NotFound('No hypervisor matching %s could be '
+                                 'found.' % pattern)
+    return nodes
+
+
+@bp.get('/os-hypervisors/<pattern>/search')
+@validation.schema(query=QUERY)
+def search(pattern):
+    """Before 2.53 (then ``?hypervisor_hostname_pattern``)."""
+    _removed_in('2.53')
+    policy.authorize(request.context(),
+                     'os_compute_api:os-hypervisors:search')
+    version = request.version()
+    return flask.jsonify({'hypervisors': [
+        _basic(n, s, version) for n, s in _matching(pattern)]})
+
+
+@bp.get('/os-hypervisors/<pattern>/servers')
+@validation.schema(query=QUERY)
+def servers(pattern):
+    """Before 2.53 (then ``?with_servers``)."""
+    _removed_in('2.53')
+    policy.authorize(request.context(),
+                     'os_compute_api:os-hypervisors:servers')
+    version, found = request.version(), []
+    for node, service in _matching(pattern):
+        view = _basic(node, service, version)
+        placed = db_instances.get_all({'host': node['host'],
+                                       'node': node['hypervisor_hostname']})
+        if placed:
+            view['servers'] = [{'name': i['name'], 'uuid': i['uuid']}
+                               for i in placed]
+        found.append(view)
+    return flask.jsonify({'hypervisors': found})

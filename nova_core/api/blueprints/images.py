@@ -19,6 +19,10 @@ bp = flask.Blueprint('images', __name__)
 
 _PROXY_STATUS_FILTER = {'ACTIVE': 'active', 'SAVING': 'saving',
                         'DELETED': 'deleted', 'ERROR': 'killed'}
+#: Nova's proxy filters that match image properties: ``server`` (an id or
+#: a server's URL) the ``instance_uuid`` a snapshot records, ``type``
+#: (snapshot, backup) its ``image_type``; ``property-<name>`` any.
+_PROPERTY_FILTERS = {'server': 'instance_uuid', 'type': 'image_type'}
 
 
 def _proxy_available():
@@ -44,22 +48,38 @@ def _proxy_list(view):
     limit = validation.page_limit(params, max_limit, max_limit)
     marker = validation.single(params, 'marker')
     try:
+        # filtered here, so the page is cut after the filters
         images = db_images.get_all(
             image_registry.visible_to(request.context()), filters,
-            limit=limit, marker=marker)
+            marker=marker)
     except exception.ImageNotFound:
         raise exception.ValidationError(detail='marker [%s] not found'
                                         % marker)
-    for key, column in (('minRam', 'min_ram'), ('minDisk', 'min_disk')):
-        if validation.single(params, key):
-            floor = int(validation.single(params, key))
-            images = [i for i in images if (i[column] or 0) >= floor]
+    images = [i for i in images if _matches(i, params)][:limit]
     items = [view(i) for i in images]
     body = {'images': items}
     next_link = links.next_link(items, limit)
     if next_link:
         body['images_links'] = [next_link]
     return flask.jsonify(body)
+
+
+def _matches(image, params):
+    """Nova's proxy filters that the database query does not apply."""
+    for key, column in (('minRam', 'min_ram'), ('minDisk', 'min_disk')):
+        if validation.single(params, key):
+            floor = validation.to_int(validation.single(params, key), key)
+            if (image[column] or 0) < floor:
+                return False
+    wanted = {_PROPERTY_FILTERS[key]: validation.single(params, key)
+              for key in _PROPERTY_FILTERS if key in params}
+    wanted.update({key[len('property-'):]: validation.single(params, key)
+                   for key in params if key.startswith('property-')})
+    if 'instance_uuid' in wanted:  # a server's URL names it last
+        wanted['instance_uuid'] = wanted['instance_uuid'].rsplit('/', 1)[-1]
+    properties = image['properties'] or {}
+    return all(key in properties and str(properties[key]) == value
+               for key, value in wanted.items())
 
 
 @bp.get('/v2.1/images')
@@ -93,6 +113,13 @@ def show(image_id):
         return glance.show_image(image_id)
     image = image_registry.get(request.context(), image_id)
     return flask.jsonify({'image': views.proxy_detail(image)})
+
+
+@bp.delete('/v2.1/images')
+@validation.schema()
+def delete_without_id():
+    """``DELETE /images/`` names no image: 404, as Nova and Glance."""
+    raise exception.NotFound()
 
 
 @bp.delete('/v2.1/images/<image_id>')

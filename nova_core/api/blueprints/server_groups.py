@@ -69,10 +69,11 @@ def index():
         groups = db_groups.get_all()
     else:
         groups = db_groups.get_all(ctx.project_id)
-    offset = int(validation.single(params, 'offset') or 0)
+    offset = validation.to_int(validation.single(params, 'offset') or '0',
+                               'offset')
     max_limit = request.conf().api.max_limit
-    limit = min(max_limit, int(validation.single(params, 'limit') or 0)
-                or max_limit)
+    limit = min(max_limit, validation.to_int(
+        validation.single(params, 'limit') or '0', 'limit') or max_limit)
     return flask.jsonify({'server_groups': [
         views.group(g, version) for g in groups[offset:offset + limit]]})
 

@@ -11,8 +11,8 @@ from nova_core import exception, policy, quota
 from nova_core.api import request, validation
 from nova_core.api.blueprints.server_actions import check_lock
 from nova_core.api.schemas import server_metadata as schemas
-from nova_core.compute import vm_states as vs
 from nova_core.db import instance_tags_meta as db_meta
+from nova_core.states import vm_states as vs
 
 bp = flask.Blueprint('server_metadata', __name__)
 

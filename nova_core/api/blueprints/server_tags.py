@@ -12,8 +12,8 @@ from nova_core import exception, policy
 from nova_core.api import links, request, validation
 from nova_core.api.schemas import server_metadata as schemas
 from nova_core.api.schemas.servers import SERVER_TAG
-from nova_core.compute import vm_states as vs
 from nova_core.db import instance_tags_meta as db_meta
+from nova_core.states import vm_states as vs
 
 bp = flask.Blueprint('server_tags', __name__)
 

@@ -2,14 +2,20 @@
 import flask
 
 from nova_core import exception, policy
-from nova_core.api import links, request, server_filters, validation
+from nova_core.api import (
+    links,
+    request,
+    server_detail,
+    server_filters,
+    validation,
+)
 from nova_core.api.actions import deletion
 from nova_core.api.blueprints import server_actions
 from nova_core.api.schemas import servers as schemas
 from nova_core.api.schemas import types
 from nova_core.api.views import servers as views
+from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
-from nova_core.db import services as db_services
 
 bp = flask.Blueprint('servers', __name__)
 
@@ -21,6 +27,7 @@ def _list(detail):
     params = validation.query()
     args = server_filters.parse(params, ctx, version,
                                 request.conf().api.max_limit, detail)
+    args.restrict_to_addresses(db_fixed_ips.instances_matching)
     instances = []
     if not args.matches_nothing and args.limit:
         try:
@@ -34,10 +41,14 @@ def _list(detail):
         faults = db_instances.faults_latest(
             [i['uuid'] for i in instances if i['vm_state'] in ('error',
                                                                'deleted')])
-        statuses = _host_statuses(ctx, version)
+        statuses = server_detail.host_statuses(ctx, version)
+        fixed_ips = db_fixed_ips.get_by_instances(
+            [i['uuid'] for i in instances])
         items = [views.detail(i, version, ctx, faults.get(i['uuid']),
-                              statuses.get(i['host'], _no_host(i, statuses)),
-                              show_extras=False)
+                              statuses.get(i['host'],
+                                           server_detail.no_host(i, statuses)),
+                              show_extras=False,
+                              fixed_ips=fixed_ips.get(i['uuid']))
                  for i in instances]
     else:
         items = [views.basic(i) for i in instances]
@@ -46,27 +57,6 @@ def _list(detail):
     if next_link:
         body['servers_links'] = [next_link]
     return flask.jsonify(body)
-
-
-def _host_statuses(ctx, version):
-    """Nova's ``host_status`` (2.16): UP, DOWN or MAINTENANCE."""
-    if not (version.matches('2.16') and policy.can(
-            ctx, 'os_compute_api:servers:show:host_status')):
-        return {}
-    down_time = request.conf().service_down_time
-    result = {}
-    for svc in db_services.get_all(binary='nova-compute'):
-        if not db_services.is_up(svc, down_time):
-            result[svc['host']] = 'DOWN'
-        else:
-            result[svc['host']] = 'MAINTENANCE' if svc['disabled'] else 'UP'
-    return result
-
-
-def _no_host(instance, statuses):
-    if not statuses:
-        return None
-    return '' if instance['host'] is None else 'UNKNOWN'
 
 
 @bp.get('/servers')
@@ -107,18 +97,6 @@ def create():
     return response
 
 
-def show_one(instance):
-    ctx, version = request.context(), request.version()
-    fault = None
-    if instance['vm_state'] in ('error', 'deleted'):
-        fault = db_instances.faults_latest([instance['uuid']]).get(
-            instance['uuid'])
-    statuses = _host_statuses(ctx, version)
-    return views.detail(instance, version, ctx, fault,
-                        statuses.get(instance['host'],
-                                     _no_host(instance, statuses)))
-
-
 def _target(instance):
     return {'project_id': instance['project_id'],
             'user_id': instance['user_id']}
@@ -130,7 +108,7 @@ def show(server_id):
     instance = request.servers_api().get(request.context(), server_id)
     policy.authorize(request.context(), 'os_compute_api:servers:show',
                      _target(instance))
-    return flask.jsonify({'server': show_one(instance)})
+    return flask.jsonify({'server': server_detail.show_one(instance)})
 
 
 @bp.put('/servers/<server_id>')
@@ -142,7 +120,7 @@ def update(server_id):
     policy.authorize(request.context(), 'os_compute_api:servers:update',
                      _target(instance))
     instance = api.update(request.context(), instance, body['server'])
-    return flask.jsonify({'server': show_one(instance)})
+    return flask.jsonify({'server': server_detail.show_changed(instance)})
 
 
 @bp.delete('/servers/<server_id>')

@@ -4,7 +4,7 @@ import uuid
 
 import flask
 
-from nova_core import exception, policy
+from nova_core import availability_zones, exception, policy
 from nova_core.api import links, request, validation
 from nova_core.api.schemas import services as schemas
 from nova_core.api.schemas import types
@@ -19,9 +19,7 @@ QUERY = {'type': 'object', 'properties': {
 
 
 def view(service, version, down_time):
-    zone = (service['availability_zone'] or request.conf(
-    ).default_availability_zone) if service['binary'] == 'nova-compute' \
-        else 'internal'
+    zone = availability_zones.service_zone(service, request.conf())
     item = {
         'id': service['uuid'] if version.matches('2.53') else service['id'],
         'binary': service['binary'], 'host': service['host'], 'zone': zone,
@@ -59,11 +57,11 @@ def _by_id(service_id):
             raise exception.ValidationError(detail='Invalid uuid %s'
                                             % service_id)
         return db_services.get_by_uuid(service_id)
-    if not service_id.isdigit():
+    if not (service_id.isascii() and service_id.isdigit()):
         raise exception.ValidationError(
             detail='Invalid service id %s' % service_id)
     for service in db_services.get_all():
-        if service['id'] == int(service_id):
+        if str(service['id']) == service_id:
             return service
     raise exception.ServiceNotFound(service_id=service_id)
 

@@ -22,8 +22,8 @@ _LIST_QUERY = {
         'limit': types.query_limit,
         'marker': types.query_any,
         'is_public': types.query_any,
-        'minRam': types.query_limit,
-        'minDisk': types.query_limit,
+        'minRam': types.query_digits,
+        'minDisk': types.query_digits,
     },
     'additionalProperties': True,
 }
@@ -36,7 +36,9 @@ def list_query(version):
     return LIST_QUERY_275 if version.matches('2.75') else LIST_QUERY
 
 
-MAX_INT = 2147483647
+MAX_INT = types.MAX_INT
+#: The largest number whose digits fit a 255-character column.
+NUMBER_IN_STRING = 1e250
 
 _positive = {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
              'minimum': 1, 'maximum': MAX_INT}
@@ -51,6 +53,9 @@ _CREATE = {
                 'name': types.name,
                 'id': {'type': ['string', 'number', 'null'],
                        'minLength': 1, 'maxLength': 255,
+                       # a number's digits fit the 255 of flavorid
+                       'minimum': -NUMBER_IN_STRING,
+                       'maximum': NUMBER_IN_STRING,
                        'pattern': '^(?! )[a-zA-Z0-9. _-]+(?<! )$'},
                 'ram': _positive,
                 'vcpus': _positive,
@@ -127,8 +132,9 @@ REMOVE_TENANT_ACCESS = _tenant_action('removeTenantAccess')
 EXTRA_SPEC_KEY = '^[a-zA-Z0-9-_:. ]{1,255}$'
 _SPECS = {
     'type': 'object',
-    'patternProperties': {EXTRA_SPEC_KEY: {'type': ['string', 'number'],
-                                           'maxLength': 255}},
+    'patternProperties': {EXTRA_SPEC_KEY: {
+        'type': ['string', 'number'], 'maxLength': 255,
+        'minimum': -NUMBER_IN_STRING, 'maximum': NUMBER_IN_STRING}},
     'additionalProperties': False,
 }
 EXTRA_SPECS_CREATE = {

@@ -7,7 +7,7 @@ CONTAINER_FORMATS = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker',
                      'compressed']
 VISIBILITIES = ['public', 'private', 'shared', 'community']
 #: The largest integer the registry's columns hold everywhere.
-MAX_INT = 0x7FFFFFFF
+MAX_INT = types.MAX_INT
 
 #: Attributes the registry sets itself; a request naming one gets 403.
 READ_ONLY = ('status', 'size', 'virtual_size', 'checksum', 'os_hash_algo',
@@ -27,7 +27,8 @@ _SETTABLE = {
     'tags': {'type': 'array', 'maxItems': 128, 'uniqueItems': True,
              'items': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
     'os_hidden': {'type': 'boolean'},
-    'owner': {'type': ['string', 'null'], 'maxLength': 255},
+    # Never null nor empty: an image without owner would be no one's.
+    'owner': {'type': 'string', 'minLength': 1, 'maxLength': 255},
 }
 
 #: Custom properties: short string keys and values, as Glance stores them.
@@ -67,7 +68,8 @@ GLANCE_LIST_QUERY = {
         'visibility': types.query_any, 'owner': types.query_any,
         'id': types.query_any, 'disk_format': types.query_any,
         'container_format': types.query_any, 'tag': types.query_any,
-        'size_min': types.query_limit, 'size_max': types.query_limit,
+        'size_min': types.query_int(2 ** 63 - 1),
+        'size_max': types.query_int(2 ** 63 - 1),
         'protected': types.query_any, 'os_hidden': types.query_any,
         'member_status': types.query_any,
     },

@@ -3,7 +3,7 @@ after Nova's: limits are integers (or strings of digits) from -1 (unlimited)
 up to the largest database integer."""
 from nova_core.api.schemas import types
 
-MAX_INT = 0x7FFFFFFF
+MAX_INT = types.MAX_INT
 
 limit = {'type': ['integer', 'string'], 'pattern': '^-?[0-9]+$',
          'minimum': -1, 'maximum': MAX_INT}

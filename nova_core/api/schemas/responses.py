@@ -43,6 +43,21 @@ _FLAVOR_EMBEDDED = {
                         'additionalProperties': {'type': 'string'}}},
 }
 
+#: One address of a server: ``OS-EXT-IPS:type`` and
+#: ``OS-EXT-IPS-MAC:mac_addr`` in the server view, not in ``/ips``.
+ADDRESS = {
+    'type': 'object', 'required': ['version', 'addr'],
+    'properties': {
+        'version': {'type': 'integer', 'enum': [4, 6]},
+        'addr': {'type': 'string'},
+        'OS-EXT-IPS:type': {'type': 'string', 'enum': ['fixed',
+                                                       'floating']},
+        'OS-EXT-IPS-MAC:mac_addr': {'type': 'string'}}}
+
+#: A server's addresses by network label.
+ADDRESSES = {'type': 'object',
+             'additionalProperties': {'type': 'array', 'items': ADDRESS}}
+
 SERVER = {
     'type': 'object',
     'required': [
@@ -70,10 +85,14 @@ SERVER = {
         image={'oneOf': [{'type': 'string', 'maxLength': 0}, {
             'type': 'object', 'required': ['id', 'links'],
             'properties': {'id': {'type': 'string'}, 'links': LINKS,
-                           'properties': {'type': 'object'}}}]},
+                           # as Nova's system metadata: strings
+                           'properties': {'type': 'object',
+                                          'additionalProperties': {
+                                              'type': ['string', 'null'],
+                                              'maxLength': 255}}}}]},
         flavor=_FLAVOR_EMBEDDED,
         created={'type': 'string'}, updated={'type': 'string'},
-        addresses={'type': 'object'},
+        addresses=ADDRESSES,
         accessIPv4={'type': 'string'}, accessIPv6={'type': 'string'},
         config_drive={'type': 'string'},
         key_name=_STRING_OR_NULL,
@@ -141,6 +160,17 @@ VERSION = {
         'media-types': {'type': 'array', 'items': {'type': 'object'}}},
 }
 
+#: An entry of Nova's fixed ``/extensions`` list.
+EXTENSION = {
+    'type': 'object', 'additionalProperties': False,
+    'required': ['alias', 'description', 'links', 'name', 'namespace',
+                 'updated'],
+    'properties': {
+        'alias': {'type': 'string'}, 'description': {'type': 'string'},
+        'links': {'type': 'array', 'maxItems': 0},
+        'name': {'type': 'string'}, 'namespace': {'type': 'string'},
+        'updated': {'type': 'string'}}}
+
 
 def wrapped(key, schema, links_key=None):
     """``{key: schema}``, with an optional ``<links_key>`` of links."""
@@ -167,6 +197,43 @@ SERVER_CREATED = {'anyOf': [
 #: A body of bytes (image data), not JSON.
 BINARY = {'type': 'string', 'format': 'binary'}
 
+KEYPAIR = {
+    'type': 'object',
+    'required': ['name', 'public_key', 'fingerprint', 'user_id'],
+    'properties': {
+        'name': {'type': 'string'}, 'public_key': {'type': 'string'},
+        'fingerprint': {'type': 'string'}, 'user_id': {'type': 'string'},
+        'type': {'type': 'string', 'enum': ['ssh', 'x509']},
+        'private_key': {'type': 'string'}}}
+
+SERVER_GROUP = {
+    'type': 'object',
+    'required': ['id', 'name', 'policy', 'rules', 'members', 'project_id',
+                 'user_id'],
+    'properties': {
+        'id': {'type': 'string', 'format': 'uuid'},
+        'name': {'type': 'string'}, 'policy': {'type': 'string'},
+        'rules': {'type': 'object'},
+        'members': {'type': 'array', 'items': {'type': 'string'}},
+        'project_id': {'type': 'string'}, 'user_id': {'type': 'string'}}}
+
+#: Glance v2's image, as ``POST /image/v2/images`` and ``GET`` show it.
+GLANCE_IMAGE = {
+    'type': 'object',
+    'required': ['id', 'status', 'visibility', 'protected', 'owner', 'tags',
+                 'created_at', 'updated_at', 'self', 'file', 'schema'],
+    'properties': {
+        'id': {'type': 'string', 'format': 'uuid'},
+        'name': _STRING_OR_NULL,
+        'status': {'type': 'string'}, 'visibility': {'type': 'string'},
+        'protected': {'type': 'boolean'}, 'owner': _STRING_OR_NULL,
+        'tags': {'type': 'array', 'items': {'type': 'string'}},
+        'size': {'type': ['integer', 'null']},
+        'disk_format': _STRING_OR_NULL, 'container_format': _STRING_OR_NULL,
+        'created_at': {'type': 'string'}, 'updated_at': {'type': 'string'},
+        'self': {'type': 'string'}, 'file': {'type': 'string'},
+        'schema': {'type': 'string'}}}
+
 #: endpoint -> {status: schema of the JSON body, None for no body, or
 #: BINARY}: the main successful answers. Other routes get an object.
 SUCCESS = {
@@ -183,8 +250,170 @@ SUCCESS = {
     'versions.versions': {'200': wrapped('versions', {
         'type': 'array', 'items': VERSION})},
     'versions.v21': {'200': wrapped('version', VERSION)},
+    'versions.v20': {'200': wrapped('version', VERSION)},
+    'extensions.index': {'200': listed('extensions', EXTENSION)},
+    'extensions.show': {'200': wrapped('extension', EXTENSION)},
+    'versions.image_versions': {'300': {
+        'type': 'object', 'required': ['versions'],
+        'properties': {'versions': {'type': 'array', 'items': {
+            'type': 'object', 'required': ['id', 'status', 'links']}}}}},
     'glance.download_image': {'200': BINARY, '204': None},
     'images.download': {'200': BINARY, '204': None},
     'glance.upload_image': {'204': None},
     'images.upload': {'204': None},
+    'glance.create_image': {'201': GLANCE_IMAGE},
+    'glance.show_image': {'200': GLANCE_IMAGE},
+    'glance.delete_image': {'204': None},
+    'keypairs.create': {'201': wrapped('keypair', KEYPAIR)},
+    'keypairs.show': {'200': wrapped('keypair', KEYPAIR)},
+    'keypairs.delete': {'204': None},
+    'server_groups.create': {'200': wrapped('server_group', SERVER_GROUP)},
+    'server_groups.show': {'200': wrapped('server_group', SERVER_GROUP)},
+    'server_groups.delete': {'204': None},
+    'flavors.create': {'200': wrapped('flavor', FLAVOR)},
+    'flavors.delete': {'202': None},
+    'server_tags.show': {'204': None},
+    'server_tags.update': {'201': None, '204': None},
+    'server_tags.delete': {'204': None},
+    'server_tags.delete_all': {'204': None},
+    'ips.index': {'200': wrapped('addresses', ADDRESSES)},
+    'ips.show': {'200': dict(ADDRESSES, minProperties=1, maxProperties=1)},
 }
+
+_TIME_OR_NULL = {'type': ['string', 'null']}
+
+_AGGREGATE_CREATED_PROPS = {
+    'id': {'type': 'integer'}, 'uuid': {'type': 'string', 'format': 'uuid'},
+    'name': {'type': 'string'}, 'availability_zone': _STRING_OR_NULL,
+    'created_at': {'type': 'string'}, 'updated_at': _TIME_OR_NULL,
+    'deleted_at': _TIME_OR_NULL, 'deleted': {'type': 'boolean'}}
+
+AGGREGATE_CREATED = {
+    'type': 'object',
+    'required': ['id', 'name', 'availability_zone', 'created_at',
+                 'updated_at', 'deleted_at', 'deleted'],
+    'properties': _AGGREGATE_CREATED_PROPS}
+
+AGGREGATE = {
+    'type': 'object',
+    'required': AGGREGATE_CREATED['required'] + ['hosts', 'metadata'],
+    'properties': dict(
+        _AGGREGATE_CREATED_PROPS,
+        hosts={'type': 'array', 'items': {'type': 'string'}},
+        metadata={'type': 'object',
+                  'additionalProperties': {'type': 'string'}})}
+
+AVAILABILITY_ZONES = wrapped('availabilityZoneInfo', {
+    'type': 'array', 'items': {
+        'type': 'object', 'required': ['zoneName', 'zoneState', 'hosts'],
+        'properties': {
+            'zoneName': {'type': 'string'},
+            'zoneState': {'type': 'object', 'required': ['available'],
+                          'properties': {'available': {'type': 'boolean'}}},
+            'hosts': {'type': ['object', 'null'], 'additionalProperties': {
+                'type': 'object', 'additionalProperties': {
+                    'type': 'object',
+                    'required': ['available', 'active', 'updated_at'],
+                    'properties': {'available': {'type': 'boolean'},
+                                   'active': {'type': 'boolean'},
+                                   'updated_at': _TIME_OR_NULL}}}}}}})
+
+SUCCESS.update({
+    'aggregates.index': {'200': wrapped('aggregates', {
+        'type': 'array', 'items': AGGREGATE})},
+    'aggregates.create': {'200': wrapped('aggregate', AGGREGATE_CREATED)},
+    'aggregates.show': {'200': wrapped('aggregate', AGGREGATE)},
+    'aggregates.update': {'200': wrapped('aggregate', AGGREGATE)},
+    'aggregates.action': {'200': wrapped('aggregate', AGGREGATE)},
+    'aggregates.delete': {'200': None},
+    'availability_zones.index': {'200': AVAILABILITY_ZONES},
+    'availability_zones.detail': {'200': AVAILABILITY_ZONES},
+})
+
+_SERVER_USAGE = {
+    'type': 'object',
+    'required': ['ended_at', 'flavor', 'hours', 'instance_id', 'local_gb',
+                 'memory_mb', 'name', 'started_at', 'state', 'tenant_id',
+                 'uptime', 'vcpus'],
+    'properties': {
+        'ended_at': _TIME_OR_NULL, 'flavor': {'type': 'string'},
+        'hours': {'type': 'number'}, 'instance_id': {'type': 'string'},
+        'local_gb': {'type': 'integer'}, 'memory_mb': {'type': 'integer'},
+        'name': {'type': 'string'}, 'started_at': {'type': 'string'},
+        'state': {'type': 'string'}, 'tenant_id': {'type': 'string'},
+        'uptime': {'type': 'integer'}, 'vcpus': {'type': 'integer'}}}
+
+TENANT_USAGE = {
+    'type': 'object',
+    'required': ['start', 'stop', 'tenant_id', 'total_hours',
+                 'total_local_gb_usage', 'total_memory_mb_usage',
+                 'total_vcpus_usage'],
+    'properties': {
+        'server_usages': {'type': 'array', 'items': _SERVER_USAGE},
+        'start': {'type': 'string'}, 'stop': {'type': 'string'},
+        'tenant_id': {'type': 'string'},
+        'total_hours': {'type': 'number'},
+        'total_local_gb_usage': {'type': 'number'},
+        'total_memory_mb_usage': {'type': 'number'},
+        'total_vcpus_usage': {'type': 'number'}}}
+
+SUCCESS.update({
+    'simple_tenant_usage.index': {'200': listed('tenant_usages',
+                                                TENANT_USAGE)},
+    # An empty object for a project with no usage in the period.
+    'simple_tenant_usage.show': {'200': wrapped('tenant_usage', {
+        'anyOf': [TENANT_USAGE, {'type': 'object', 'maxProperties': 0}]},
+        'tenant_usage_links')},
+})
+
+_HYPERVISOR_BASIC = {
+    'type': 'object',
+    'required': ['id', 'hypervisor_hostname', 'state', 'status'],
+    'properties': {
+        'id': {'type': ['integer', 'string']},
+        'hypervisor_hostname': {'type': 'string'},
+        'state': {'type': 'string', 'enum': ['up', 'down']},
+        'status': {'type': 'string', 'enum': ['enabled', 'disabled']},
+        'uptime': _STRING_OR_NULL,
+        'servers': {'type': 'array', 'items': {
+            'type': 'object', 'required': ['name', 'uuid'],
+            'properties': {'name': {'type': 'string'},
+                           'uuid': {'type': 'string'}}}}}}
+
+SUCCESS.update({
+    'hypervisors.statistics': {'200': wrapped('hypervisor_statistics', {
+        'type': 'object',
+        'required': ['count', 'current_workload', 'disk_available_least',
+                     'free_disk_gb', 'free_ram_mb', 'local_gb',
+                     'local_gb_used', 'memory_mb', 'memory_mb_used',
+                     'running_vms', 'vcpus', 'vcpus_used'],
+        'additionalProperties': {'type': 'integer'}})},
+    'hypervisors.uptime': {'200': wrapped('hypervisor', _HYPERVISOR_BASIC)},
+    'hypervisors.search': {'200': wrapped('hypervisors', {
+        'type': 'array', 'items': _HYPERVISOR_BASIC})},
+    'hypervisors.servers': {'200': wrapped('hypervisors', {
+        'type': 'array', 'items': _HYPERVISOR_BASIC})},
+})
+
+_INT_OR_NULL = {'type': ['integer', 'null']}
+
+#: 2.48's standard diagnostics (before: a flat object of counters).
+SERVER_DIAGNOSTICS = {
+    'type': 'object',
+    'required': ['state', 'driver', 'hypervisor', 'hypervisor_os', 'uptime',
+                 'config_drive', 'num_cpus', 'num_nics', 'num_disks',
+                 'memory_details', 'cpu_details', 'nic_details',
+                 'disk_details'],
+    'properties': {
+        'state': {'type': 'string'}, 'driver': {'type': 'string'},
+        'hypervisor': _STRING_OR_NULL, 'hypervisor_os': _STRING_OR_NULL,
+        'uptime': _INT_OR_NULL, 'config_drive': {'type': 'boolean'},
+        'num_cpus': {'type': 'integer'}, 'num_nics': {'type': 'integer'},
+        'num_disks': {'type': 'integer'},
+        'memory_details': {'type': 'object', 'properties': {
+            'maximum': _INT_OR_NULL, 'used': _INT_OR_NULL}},
+        'cpu_details': {'type': 'array', 'items': {'type': 'object'}},
+        'nic_details': {'type': 'array', 'items': {'type': 'object'}},
+        'disk_details': {'type': 'array', 'items': {'type': 'object'}}}}
+
+SUCCESS['server_diagnostics.show'] = {'200': SERVER_DIAGNOSTICS}

@@ -33,7 +33,7 @@ def _policies(names):
 
 
 _POSITIVE = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
-             'minimum': 1, 'minLength': 1}
+             'minimum': 1, 'maximum': types.MAX_INT, 'minLength': 1}
 
 
 @functools.lru_cache(maxsize=None)
@@ -50,8 +50,7 @@ def create(version):
         _ALL if version.matches('2.15') else _HARD)}, ['policies'])
 
 
-_non_negative = {'type': 'array',
-                 'items': {'type': 'string', 'pattern': '^[0-9]+$'}}
+_non_negative = types.query_limit
 _LIST_QUERY = {
     'type': 'object',
     'properties': {

@@ -2,6 +2,7 @@
 import hashlib
 
 from nova_core.api import links, status
+from nova_core.api.views import addresses as address_views
 from nova_core.api.views import flavors as flavor_views
 from nova_core.db import server_groups as db_server_groups
 
@@ -40,9 +41,10 @@ def _fault(fault, context):
 
 
 def detail(instance, version, context, fault=None, host_status=None,
-           show_extras=True):
+           show_extras=True, fixed_ips=()):
     """The full server. ``show_extras``: fields Nova shows in GET/PUT of
-    one server but not in lists (``server_groups``)."""
+    one server but not in lists (``server_groups``); ``fixed_ips``: its
+    rows of :mod:`nova_core.db.fixed_ips`."""
     shown = status.status(instance['vm_state'], instance['task_state'])
     view = basic(instance)
     view.update({
@@ -56,7 +58,7 @@ def detail(instance, version, context, fault=None, host_status=None,
         'created': links.isotime(instance['created_at']),
         'updated': links.isotime(instance['updated_at'] or
                                  instance['created_at']),
-        'addresses': {},
+        'addresses': address_views.index(fixed_ips, extended=True),
         'accessIPv4': instance['access_ip_v4'] or '',
         'accessIPv6': instance['access_ip_v6'] or '',
         'OS-DCF:diskConfig': 'MANUAL',
@@ -70,8 +72,11 @@ def detail(instance, version, context, fault=None, host_status=None,
         'OS-EXT-STS:vm_state': instance['vm_state'],
         'OS-EXT-STS:power_state': instance['power_state'],
         'os-extended-volumes:volumes_attached': [],
-        'security_groups': [{'name': 'default'}],
     })
+    groups = (instance['system_metadata'] or {}).get('security_groups',
+                                                      ['default'])
+    if groups:  # as Nova's: no key for a server in no group
+        view['security_groups'] = [{'name': name} for name in groups]
     if shown in status.PROGRESS_STATUSES:
         view['progress'] = instance['progress'] or 0
     if context.is_admin:

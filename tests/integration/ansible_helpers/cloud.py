@@ -3,21 +3,20 @@
 Everything here talks only to loopback addresses and to processes whose
 command line names the test's own work directory.
 """
-import json
 import os
 import re
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import amqp
+from keystoneauth1 import adapter, session
+from keystoneauth1.identity import v3
+
 RECAP_LINE = re.compile(r'^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$')
-HEADERS = {'X-Auth-Token': 'admin:admin',
-           'OpenStack-API-Version': 'compute 2.74',
-           'Content-Type': 'application/json'}
+MICROVERSION = {'OpenStack-API-Version': 'compute 2.74'}
 
 
 @dataclass
@@ -54,81 +53,77 @@ class PlaybookRun:
         return '\n'.join((self.stdout + self.stderr).splitlines()[-lines:])
 
 
-# --- The API -------------------------------------------------------------
+# --- The API, through Keystone's catalog ---------------------------------
 
-def api_request(api, method, path, body=None, timeout=30, raw=None):
-    headers = dict(HEADERS)
-    data = json.dumps(body).encode() if body is not None else None
-    if raw is not None:
-        data, headers['Content-Type'] = raw, 'application/octet-stream'
-    req = urllib.request.Request(api + path, data=data, method=method,
-                                 headers=headers)
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        raw = resp.read()
-    return json.loads(raw) if raw else None
+class Cloud:
+    """The deployed cloud as a client finds it: password auth against
+    Keystone, the compute and image endpoints from its catalog (no
+    endpoint override)."""
 
+    def __init__(self, auth_url, username, password, project_name,
+                 region='RegionOne'):
+        auth = v3.Password(auth_url=auth_url, username=username,
+                           password=password, project_name=project_name,
+                           user_domain_name='Default',
+                           project_domain_name='Default')
+        self.session = session.Session(auth=auth)
+        self.compute, self.image, self.identity = (
+            adapter.Adapter(self.session, service_type=kind,
+                            interface='public', region_name=region)
+            for kind in ('compute', 'image', 'identity'))
 
-def api_get(api, path):
-    return api_request(api, 'GET', path)
+    def get(self, path):
+        """GET ``path`` of the compute API, as JSON."""
+        return self.compute.get(path, headers=MICROVERSION).json()
 
+    def _first_image(self):
+        images = self.image.get('/v2/images').json()['images']
+        active = [i for i in images if i.get('status') == 'active']
+        if active:
+            return active[0]['id']
+        image = self.image.post('/v2/images', json={
+            'name': 'ansible-test', 'disk_format': 'raw',
+            'container_format': 'bare', 'visibility': 'public'}).json()
+        self.image.put(f"/v2/images/{image['id']}/file", data=b'\0' * 65536,
+                       headers={'Content-Type': 'application/octet-stream'})
+        return image['id']
 
-def _first_image(api):
-    """An active image; uploads a small raw one through Glance v2 if none.
+    def _smallest_flavor(self):
+        flavors = self.get('/flavors/detail')['flavors']
+        if flavors:
+            return min(flavors, key=lambda f: (f['ram'], f['vcpus']))['id']
+        body = {'flavor': {'name': 'ansible.tiny', 'ram': 64, 'vcpus': 1,
+                           'disk': 1, 'id': 'ansible-tiny'}}
+        return self.compute.post('/flavors', json=body,
+                                 headers=MICROVERSION).json()['flavor']['id']
 
-    (The /v2.1/images proxy ends at microversion 2.36, as in Nova.)
-    """
-    images = api_get(api, '/image/v2/images')['images']
-    active = [i for i in images if i.get('status') == 'active']
-    if active:
-        return active[0]['id']
-    image = api_request(api, 'POST', '/image/v2/images', {
-        'name': 'ansible-test', 'disk_format': 'raw',
-        'container_format': 'bare', 'visibility': 'public'})
-    api_request(api, 'PUT', f"/image/v2/images/{image['id']}/file",
-                raw=b'\0' * 65536)
-    return image['id']
+    def boot_server(self, name, host, timeout=120):
+        """Boot a server on ``host`` and wait until it leaves BUILD."""
+        body = {'server': {'name': name,
+                           'flavorRef': self._smallest_flavor(),
+                           'imageRef': self._first_image(),
+                           'networks': 'none', 'host': host}}
+        server_id = self.compute.post('/servers', json=body,
+                                      headers=MICROVERSION).json()[
+            'server']['id']
+        deadline = time.monotonic() + timeout
+        while True:
+            server = self.get(f'/servers/{server_id}')['server']
+            if server['status'] != 'BUILD' or time.monotonic() > deadline:
+                return server
+            time.sleep(0.5)
 
-
-def _smallest_flavor(api):
-    flavors = api_get(api, '/v2.1/flavors/detail')['flavors']
-    if flavors:
-        return min(flavors, key=lambda f: (f['ram'], f['vcpus']))['id']
-    body = {'flavor': {'name': 'ansible.tiny', 'ram': 64, 'vcpus': 1,
-                       'disk': 1, 'id': 'ansible-tiny'}}
-    return api_request(api, 'POST', '/v2.1/flavors', body)['flavor']['id']
-
-
-def boot_server(api, name, host, timeout=120):
-    """Boot a server on ``host`` and wait until it leaves BUILD."""
-    body = {'server': {'name': name, 'flavorRef': _smallest_flavor(api),
-                       'imageRef': _first_image(api), 'networks': 'none',
-                       'host': host}}
-    server_id = api_request(api, 'POST', '/v2.1/servers', body)['server'][
-        'id']
-    deadline = time.monotonic() + timeout
-    while True:
-        server = api_get(api, f'/v2.1/servers/{server_id}')['server']
-        if server['status'] != 'BUILD' or time.monotonic() > deadline:
-            return server
-        time.sleep(0.5)
-
-
-def delete_server(api, server_id, timeout=60):
-    try:
-        api_request(api, 'DELETE', f'/v2.1/servers/{server_id}')
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
+    def delete_server(self, server_id, timeout=60):
+        path = f'/servers/{server_id}'
+        resp = self.compute.delete(path, raise_exc=False)
+        if resp.status_code == 404:
             return
-        raise
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            api_get(api, f'/v2.1/servers/{server_id}')
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
+        assert resp.status_code == 204, resp.text
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.compute.get(path, raise_exc=False).status_code == 404:
                 return
-            raise
-        time.sleep(0.5)
+            time.sleep(0.5)
 
 
 # --- Files and processes -------------------------------------------------
@@ -219,8 +214,11 @@ def drop_database(name):
                    check=True)
 
 
-def drop_rabbitmq(name):
-    for args in (['delete_vhost', name], ['delete_user', name]):
+def drop_rabbitmq(name, hosts=()):
+    """The vhost, its user and the users of compute ``hosts``."""
+    users = [name] + [f'{name}-{host}' for host in hosts]
+    for args in [['delete_vhost', name]] + [['delete_user', u]
+                                            for u in users]:
         subprocess.run(['rabbitmqctl', '-q', *args], capture_output=True,
                        timeout=60, check=False)
 
@@ -231,3 +229,37 @@ def drop_postgresql(name):
         subprocess.run(['psql', '-h', '127.0.0.1', '-U', 'postgres', '-d',
                         'postgres', '-c', sql], capture_output=True,
                        timeout=60, check=True)
+
+
+# --- The broker as one compute host's user --------------------------------
+
+def broker_refusal(user, password, vhost, action, queue, routing_key=None,
+                   exchange='openstack', broker='127.0.0.1:5672'):
+    """Try one AMQP operation as ``user``: None when RabbitMQ allows it,
+    else its reply code (403 is ACCESS_REFUSED).
+
+    ``action`` is ``consume`` (subscribe, then cancel: a message that
+    arrives meanwhile goes back to the queue, unacknowledged), ``bind``
+    (``queue`` to ``exchange`` with ``routing_key``) or ``declare``.
+    """
+    conn = amqp.Connection(host=broker, userid=user, password=password,
+                           virtual_host=vhost, connect_timeout=10)
+    conn.connect()
+    try:
+        channel = conn.channel()
+        try:
+            if action == 'consume':
+                channel.basic_cancel(channel.basic_consume(
+                    queue=queue, callback=lambda message: None))
+            elif action == 'bind':
+                channel.queue_bind(queue=queue, exchange=exchange,
+                                   routing_key=routing_key)
+            elif action == 'declare':
+                channel.queue_declare(queue=queue, auto_delete=True)
+            else:
+                raise ValueError(action)
+        except amqp.exceptions.AMQPError as exc:
+            return exc.reply_code
+        return None
+    finally:
+        conn.collect()

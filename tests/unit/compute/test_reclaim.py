@@ -1,6 +1,7 @@
 """Reclaiming soft-deleted instances: the compute task and the conductor
 queries it relies on, against a database of the test's own."""
 import datetime
+from unittest import mock
 
 import oslo_messaging as messaging
 import pytest
@@ -82,13 +83,19 @@ def test_restored_meanwhile_is_left_alone(db, conf):
     assert instances.get(uuid)['task_state'] is None
 
 
-def test_one_failure_does_not_stop_the_others(db, conf):
+def test_one_failure_does_not_stop_the_others_and_is_retried(db, conf):
     conf.config(reclaim_instance_interval=60)
     bad, good = _instance(), _instance()
     manager = Manager(fail=(bad,))
     assert reclaim.reclaim_queued_deletes(manager, get_admin_context()) == 1
     assert manager.terminated == [good]
-    assert instances.get(bad)['task_state'] == 'deleting'
+    failed = instances.get(bad)
+    assert (failed['vm_state'], failed['task_state']) == ('soft-delete',
+                                                          None)
+    manager.fail = ()
+    assert reclaim.reclaim_queued_deletes(manager, get_admin_context()) == 1
+    assert manager.terminated == [good, bad]
+    assert instances.get(bad, read_deleted='yes')['deleted'] != 0
 
 
 @pytest.mark.parametrize('interval,spacing', [(0, 60), (-1, 60), (5, 5)])
@@ -107,6 +114,7 @@ def test_compute_service_runs_the_task(conf, monkeypatch):
 
     monkeypatch.setattr(compute_service.service, 'Service', Service)
     monkeypatch.setattr(compute_service.conductor_rpcapi, 'ConductorAPI',
-                        lambda conf: None)
+                        mock.create_autospec(
+                            compute_service.conductor_rpcapi.ConductorAPI))
     compute_service.create_service(CONF)
     assert 7 in [interval for interval, _ in created['tasks']]

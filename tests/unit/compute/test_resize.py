@@ -18,9 +18,11 @@ class Conductor:
 
     def __init__(self, fail_step=None):
         self.steps, self.events, self.fail_step = [], [], fail_step
+        self.deleted = set()
 
     def resize_step(self, ctxt, uuid, migration_id, step, values=None):
-        if step == self.fail_step:
+        if step == self.fail_step or uuid in self.deleted:
+            self.deleted.add(uuid)  # deleted at that step
             raise exception.InstanceNotFound(instance_id=uuid)
         self.steps.append((step, values))
 
@@ -55,7 +57,8 @@ class Router:
 
 
 @pytest.fixture
-def hosts(conf):
+def hosts(conf, tmp_path):
+    conf.config(state_path=str(tmp_path))
     conductor = Conductor()
     managers = {}
     for host in ('h1', 'h2'):
@@ -154,3 +157,14 @@ def test_deleted_meanwhile_stops_quietly(hosts):
     router.drain()
     assert conductor.steps == []
     assert managers['h1'].driver._guests['u1']['state'] == 1
+
+
+def test_a_guest_missing_on_the_source_fails_the_resize(hosts):
+    managers, conductor, router = hosts
+    instance = _spawned(managers['h1'])
+    managers['h1'].driver.destroy(None, instance)  # the hypervisor lost it
+    with pytest.raises(exception.InstanceNotFound):
+        managers['h1'].resize_instance(get_admin_context(), instance,
+                                       migration=_migration('h2'),
+                                       image_meta={})
+    assert [s for s, _v in conductor.steps] == ['migrating', 'failed']

@@ -303,15 +303,14 @@ def test_power_on_after_suspend_cold_boots(driver, running):
     assert not domain(driver, running).hasManagedSaveImage(0)
 
 
-@pytest.mark.parametrize('op', ['reboot', 'power_off', 'power_on', 'pause',
+@pytest.mark.parametrize('op', ['reboot', 'power_off', 'pause',
                                 'unpause', 'suspend', 'resume',
                                 'get_console_output'])
 def test_operations_on_unknown_instance(driver, op):
     inst = make_instance()
     calls = {
-        'reboot': lambda: driver.reboot(None, inst, 'HARD'),
+        'reboot': lambda: driver.reboot(None, inst, 'SOFT'),
         'power_off': lambda: driver.power_off(inst),
-        'power_on': lambda: driver.power_on(None, inst),
         'pause': lambda: driver.pause(inst),
         'unpause': lambda: driver.unpause(inst),
         'suspend': lambda: driver.suspend(None, inst),
@@ -320,6 +319,44 @@ def test_operations_on_unknown_instance(driver, op):
     }
     with pytest.raises(exception.InstanceNotFound):
         calls[op]()
+
+
+def _recorded(image):
+    """What an instance's system metadata recorded of its image."""
+    return {'image_ref': image['id'], 'system_metadata': {
+        'image_disk_format': image['disk_format'],
+        'image_container_format': image['container_format']}}
+
+
+@pytest.mark.parametrize('recreate', [
+    lambda drv, inst: drv.power_on(None, inst),
+    lambda drv, inst: drv.reboot(None, inst, 'HARD')],
+    ids=['power_on', 'hard_reboot'])
+def test_a_lost_domain_is_defined_again_keeping_its_disk(driver, qcow2_image,
+                                                         recreate):
+    inst = make_instance(**_recorded(qcow2_image))
+    driver.spawn(None, inst, qcow2_image)
+    disk_path = os.path.join(driver._dir(inst), 'disk')
+    with open(disk_path, 'ab') as f:
+        f.write(b'guest data')
+    size = os.path.getsize(disk_path)
+    driver.destroy(None, inst, destroy_disks=False)  # libvirt lost it
+    assert driver.host.find(inst) is None
+    recreate(driver, inst)
+    assert state(driver, inst) == power_state.RUNNING
+    assert os.path.getsize(disk_path) == size
+    disks = domain_tree(driver, inst).findall('./devices/disk/source')
+    assert disk_path in [d.get('file') for d in disks]
+
+
+def test_a_lost_guest_without_files_is_made_again_from_its_image(
+        driver, qcow2_image):
+    inst = make_instance(**_recorded(qcow2_image))
+    driver.spawn(None, inst, qcow2_image)
+    driver.destroy(None, inst)  # domain and files gone
+    driver.power_on(None, inst)
+    assert state(driver, inst) == power_state.RUNNING
+    assert os.path.exists(os.path.join(driver._dir(inst), 'disk'))
 
 
 def test_invalid_operation_is_typed_error(driver, running):

@@ -1,0 +1,168 @@
+"""Fixed IPs: which instance holds which address (and MAC) of a network.
+
+Allocation relies on the database, not on a lock of this process: a row
+per address taken, unique on (network, address) and on mac. A conductor
+reads the addresses taken, picks a free one and inserts it; when another
+conductor took the same address (or MAC) meanwhile, the insert fails on
+the constraint, the whole transaction is rolled back and the allocation
+starts again from a fresh read, choosing among the first free addresses at
+random so that racing conductors part ways. Giving an address back
+deletes its row, in the transaction that deletes the instance.
+"""
+import ipaddress
+import itertools
+import logging
+import random
+
+import sqlalchemy as sa
+
+from nova_core import exception
+from nova_core.db import models
+from nova_core.db.retry import retry_on_db_error
+from nova_core.db.session import reader, transaction
+
+LOG = logging.getLogger(__name__)
+
+F = models.FixedIp
+FT = F.__table__
+IT = models.Instance.__table__
+#: Allocations tried before giving up on a network that keeps being
+#: taken under our feet (each attempt re-reads what is free).
+MAX_ATTEMPTS = 20
+#: After a lost race, the address is chosen at random among this many
+#: free ones.
+SPREAD = 64
+#: OpenStack's MAC prefix (Neutron's base_mac, Nova's before it).
+MAC_PREFIX = 'fa:16:3e'
+
+_LIVE_INSTANCE = sa.select(IT.c.id).where(
+    IT.c.uuid == sa.bindparam('b_uuid'), IT.c.deleted == 0)
+_OF_INSTANCE = sa.select(*FT.c).where(
+    FT.c.instance_uuid == sa.bindparam('b_uuid')).order_by(FT.c.position)
+_TAKEN = sa.select(FT.c.address).where(FT.c.network == sa.bindparam('b_net'))
+_HOLDER = sa.select(FT.c.instance_uuid).where(
+    FT.c.network == sa.bindparam('b_net'),
+    FT.c.address == sa.bindparam('b_addr'))
+_RELEASE = FT.delete().where(FT.c.instance_uuid == sa.bindparam('b_uuid'))
+
+
+def allocate(instance_uuid, requests, networks):
+    """Give ``instance_uuid`` one address per request (``{"network":
+    name, "fixed_ip": address or None}``) on ``networks`` (name ->
+    :class:`nova_core.network.Network`), all or none. An instance that
+    holds addresses already keeps them (a re-scheduled build).
+
+    :returns: the instance's fixed IP rows, in request order.
+    :raises: NoMoreFixedIps, FixedIpAlreadyInUse (the requested address
+        is taken), InstanceNotFound (deleted meanwhile).
+    """
+    if not requests:
+        return []
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return _allocate_once(instance_uuid, requests, networks,
+                                  spread=attempt > 0)
+        except sa.exc.IntegrityError:
+            LOG.info('Instance %s: an address or MAC was taken '
+                     'concurrently; allocating again (attempt %d)',
+                     instance_uuid, attempt + 2)
+    raise exception.NoMoreFixedIps(net=', '.join(
+        dict.fromkeys(r['network'] for r in requests)))
+
+
+@retry_on_db_error
+def _allocate_once(instance_uuid, requests, networks, spread):
+    with transaction() as session:
+        # Locks the instance: a delete waits for the allocation, and an
+        # allocation after the delete finds no instance (nothing leaks).
+        if session.execute(_LIVE_INSTANCE.with_for_update(), {
+                'b_uuid': instance_uuid}).first() is None:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        held = _rows(session, instance_uuid)
+        if held:
+            return held
+        now = models.utcnow()
+        for position, request in enumerate(requests):
+            network = networks[request['network']]
+            address = request['fixed_ip'] or _pick(
+                session, network, spread)
+            if request['fixed_ip']:
+                _check_free(session, network.name, address)
+            session.execute(FT.insert(), {
+                'network': network.name, 'address': address,
+                'mac': random_mac(), 'instance_uuid': instance_uuid,
+                'position': position, 'created_at': now})
+        return _rows(session, instance_uuid)
+
+
+def _pick(session, network, spread):
+    taken = {ipaddress.ip_address(a) for a in session.execute(
+        _TAKEN, {'b_net': network.name}).scalars()}
+    reserved = network.reserved()
+    free = (a for a in network.cidr.hosts()
+            if a not in taken and a not in reserved)
+    candidates = list(itertools.islice(free, SPREAD if spread else 1))
+    if not candidates:
+        raise exception.NoMoreFixedIps(net=network.name)
+    return str(random.choice(candidates))
+
+
+def _check_free(session, network, address):
+    holder = session.execute(_HOLDER, {'b_net': network,
+                                       'b_addr': address}).scalar()
+    if holder is not None:
+        raise exception.FixedIpAlreadyInUse(address=address,
+                                            instance_uuid=holder)
+
+
+def _rows(session, instance_uuid):
+    return [dict(r) for r in session.execute(
+        _OF_INSTANCE, {'b_uuid': instance_uuid}).mappings()]
+
+
+def random_mac():
+    return '%s:%02x:%02x:%02x' % (MAC_PREFIX, random.randint(0, 255),
+                                  random.randint(0, 255),
+                                  random.randint(0, 255))
+
+
+def release(instance_uuid):
+    """Give the addresses of ``instance_uuid`` back to their networks
+    (inside the caller's transaction, if any)."""
+    with transaction() as session:
+        session.execute(_RELEASE, {'b_uuid': instance_uuid})
+
+
+def holder(network, address):
+    """The uuid of the instance holding ``address`` on ``network``, or
+    None."""
+    with reader() as session:
+        return session.execute(_HOLDER, {'b_net': network,
+                                         'b_addr': address}).scalar()
+
+
+def get_by_instances(instance_uuids):
+    """uuid -> its fixed IP rows (in interface order), for each of
+    ``instance_uuids`` that holds any; one query."""
+    result = {}
+    if not instance_uuids:
+        return result
+    query = sa.select(*FT.c).where(
+        FT.c.instance_uuid.in_(list(instance_uuids))).order_by(
+            FT.c.instance_uuid, FT.c.position)
+    with reader() as session:
+        for row in session.execute(query).mappings():
+            result.setdefault(row['instance_uuid'], []).append(dict(row))
+    return result
+
+
+def instances_matching(pattern, version):
+    """uuids of the instances holding an address of IP ``version`` (4 or
+    6) that the compiled regular expression ``pattern`` matches from its
+    start (the ``ip``/``ip6`` list filters)."""
+    with reader() as session:
+        rows = session.execute(sa.select(FT.c.instance_uuid,
+                                         FT.c.address)).all()
+    return {uuid for uuid, address in rows
+            if ipaddress.ip_address(address).version == version and
+            pattern.match(address) is not None}

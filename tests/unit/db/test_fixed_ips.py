@@ -1,0 +1,191 @@
+"""Fixed IP allocation: one address per request, never one address (or
+MAC) twice, also when another conductor takes it between our read and our
+insert; all given back on delete; a clear error when none is left."""
+import re
+import threading
+import uuid as uuid_lib
+from unittest import mock
+
+import pytest
+import sqlalchemy as sa
+
+from nova_core import exception, network
+from nova_core.conf import CONF
+from nova_core.conf import network as network_conf
+from nova_core.db import fixed_ips, instances, models
+from nova_core.db.session import transaction
+
+
+@pytest.fixture
+def nets(conf, db):
+    conf.config(group='network', networks=['private', 'tiny'])
+    network_conf.register_network(CONF, 'tiny')
+    conf.config(group='network_tiny', cidr='192.168.5.0/29')
+    return network.networks(CONF)
+
+
+def _instance(**values):
+    return instances.create(dict({
+        'project_id': 'p', 'user_id': 'u', 'flavor_id': '1', 'flavor': {},
+        'vcpus': 1, 'memory_mb': 64, 'root_gb': 1, 'vm_state': 'building'},
+        **values))['uuid']
+
+
+def _req(name='private', fixed_ip=None):
+    return [{'network': name, 'fixed_ip': fixed_ip}]
+
+
+def test_first_free_address_and_an_openstack_mac(nets):
+    rows = fixed_ips.allocate(_instance(), _req(), nets)
+    assert [(r['network'], r['address']) for r in rows] == [
+        ('private', '10.0.0.2')]  # .0 network, .1 gateway
+    assert rows[0]['mac'].startswith('fa:16:3e:')
+    second = fixed_ips.allocate(_instance(), _req(), nets)
+    assert second[0]['address'] == '10.0.0.3'
+
+
+def test_allocation_is_idempotent_per_instance(nets):
+    uuid = _instance()
+    first = fixed_ips.allocate(uuid, _req(), nets)
+    assert fixed_ips.allocate(uuid, _req(), nets) == first
+
+
+def test_several_networks_and_a_requested_address(nets):
+    uuid = _instance()
+    rows = fixed_ips.allocate(uuid, _req('tiny', '192.168.5.6') + _req(),
+                              nets)
+    assert [(r['network'], r['address'], r['position']) for r in rows] == [
+        ('tiny', '192.168.5.6', 0), ('private', '10.0.0.2', 1)]
+    assert len({r['mac'] for r in rows}) == 2
+
+
+def test_requested_address_in_use(nets):
+    holder = _instance()
+    fixed_ips.allocate(holder, _req(fixed_ip='10.0.0.9'), nets)
+    with pytest.raises(exception.FixedIpAlreadyInUse) as caught:
+        fixed_ips.allocate(_instance(), _req(fixed_ip='10.0.0.9'), nets)
+    assert holder in caught.value.format_message()
+    assert fixed_ips.holder('private', '10.0.0.9') == holder
+
+
+def test_exhaustion_is_a_clear_error_and_leaves_nothing(nets):
+    for _ in range(5):  # /29: 8 addresses, less network, broadcast, gw
+        fixed_ips.allocate(_instance(), _req('tiny'), nets)
+    last = _instance()
+    with pytest.raises(exception.NoMoreFixedIps) as caught:
+        fixed_ips.allocate(last, _req() + _req('tiny'), nets)
+    assert caught.value.format_message() == (
+        'No fixed IP addresses available for network: tiny')
+    # All or nothing: the private address of the failed request is gone.
+    assert fixed_ips.get_by_instances([last]) == {}
+
+
+def test_delete_gives_the_addresses_back(nets):
+    uuids = [_instance() for _ in range(5)]
+    for uuid in uuids:
+        fixed_ips.allocate(uuid, _req('tiny'), nets)
+    freed = fixed_ips.get_by_instances([uuids[2]])[uuids[2]][0]['address']
+    instances.destroy(uuids[2])
+    assert fixed_ips.get_by_instances([uuids[2]]) == {}
+    rows = fixed_ips.allocate(_instance(), _req('tiny'), nets)
+    assert rows[0]['address'] == freed
+
+
+def test_deleted_instance_gets_no_address(nets):
+    uuid = _instance()
+    instances.destroy(uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        fixed_ips.allocate(uuid, _req(), nets)
+    with transaction() as session:
+        assert session.execute(sa.select(sa.func.count()).select_from(
+            models.FixedIp.__table__)).scalar() == 0
+
+
+def test_address_taken_between_read_and_insert_is_retried(nets):
+    """Another conductor committed 10.0.0.2 after our read: our insert
+    fails on the unique constraint, and the allocation starts again from
+    a fresh read (no lock of ours could have prevented it)."""
+    other, ours = _instance(), _instance()
+    fixed_ips.allocate(other, _req(), nets)  # takes 10.0.0.2
+    real_pick = fixed_ips._pick
+    calls = []
+
+    def stale_then_real(session, net, spread):
+        calls.append(spread)
+        if len(calls) == 1:
+            return '10.0.0.2'  # what a read before its commit chose
+        return real_pick(session, net, spread)
+
+    with mock.patch.object(fixed_ips, '_pick', autospec=True,
+                           side_effect=stale_then_real):
+        rows = fixed_ips.allocate(ours, _req(), nets)
+    assert calls == [False, True]  # the retry spreads its choice
+    assert rows[0]['address'] not in ('10.0.0.2', '10.0.0.1', '10.0.0.0')
+    assert fixed_ips.holder('private', '10.0.0.2') == other
+
+
+def test_mac_taken_meanwhile_is_retried(nets):
+    macs = iter(['fa:16:3e:aa:aa:aa', 'fa:16:3e:aa:aa:aa',
+                 'fa:16:3e:bb:bb:bb'])
+    with mock.patch.object(fixed_ips, 'random_mac', autospec=True,
+                           side_effect=lambda: next(macs)):
+        first = fixed_ips.allocate(_instance(), _req(), nets)
+        second = fixed_ips.allocate(_instance(), _req(), nets)
+    assert first[0]['mac'] == 'fa:16:3e:aa:aa:aa'
+    assert second[0]['mac'] == 'fa:16:3e:bb:bb:bb'
+
+
+def test_a_network_that_keeps_being_taken_gives_up(nets):
+    fixed_ips.allocate(_instance(), _req(), nets)
+    with mock.patch.object(fixed_ips, '_pick', autospec=True,
+                           return_value='10.0.0.2'):
+        with pytest.raises(exception.NoMoreFixedIps):
+            fixed_ips.allocate(_instance(), _req(), nets)
+
+
+def test_unique_constraints_hold_in_the_database(nets):
+    row = {'network': 'private', 'address': '10.0.0.7', 'mac': 'm1',
+           'instance_uuid': str(uuid_lib.uuid4()), 'position': 0,
+           'created_at': models.utcnow()}
+    table = models.FixedIp.__table__
+    with transaction() as session:
+        session.execute(table.insert(), row)
+    for clash in ({'mac': 'm2'}, {'address': '10.0.0.8'}):
+        with pytest.raises(sa.exc.IntegrityError):
+            with transaction() as session:
+                session.execute(table.insert(), dict(row, **clash))
+    with transaction() as session:  # same address, another network
+        session.execute(table.insert(), dict(row, network='tiny',
+                                             mac='m3'))
+
+
+def test_concurrent_builds_never_share_an_address(nets):
+    uuids = [_instance() for _ in range(12)]
+    errors = []
+
+    def build(uuid):
+        try:
+            fixed_ips.allocate(uuid, _req(), nets)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=build, args=(u,)) for u in uuids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    held = fixed_ips.get_by_instances(uuids)
+    addresses = [rows[0]['address'] for rows in held.values()]
+    assert len(held) == 12 and len(set(addresses)) == 12
+
+
+def test_ip_filter_matches_from_the_start(nets):
+    a, b = _instance(), _instance()
+    fixed_ips.allocate(a, _req(fixed_ip='10.0.0.12'), nets)
+    fixed_ips.allocate(b, _req(fixed_ip='10.0.0.120'), nets)
+    assert fixed_ips.instances_matching(re.compile(r'10\.0\.0\.12$'),
+                                        4) == {a}
+    assert fixed_ips.instances_matching(re.compile('10.0.0.12'), 4) == {
+        a, b}
+    assert fixed_ips.instances_matching(re.compile('0.0'), 4) == set()
+    assert fixed_ips.instances_matching(re.compile('10'), 6) == set()
