@@ -8,6 +8,14 @@ and its starter image (``NOVA_CORE_FUZZ_IMAGE_ID``) under a valid name,
 and half the key pair
 creates a real public key, the rest of each body as generated.
 
+A server action that names another resource by name answers 404 when
+that resource does not exist (``addSecurityGroup`` of an unknown group,
+as Nova does). Schemathesis's stateful check "created resource not
+found" cannot tell that 404 from a lost server, since the action's path
+came from the create's link, so every valid ``addSecurityGroup`` and
+``removeSecurityGroup`` names the group that exists (``default``); the
+unknown group's 404 is tested in tests/functional/test_actions.py.
+
 Only a body that already passes the API's own request schema is made
 realistic: the negative phases send bodies that are invalid on purpose
 (a 256-character name, a missing flavorRef), and replacing the invalid
@@ -70,8 +78,27 @@ def _realistic(body):
     return None
 
 
+#: Server actions whose body names a security group.
+_SECURITY_GROUP_ACTIONS = ('addSecurityGroup', 'removeSecurityGroup')
+
+
+def _existing_security_group(body):
+    """``body`` naming the group that exists, or None if it is not a
+    valid security group action."""
+    if not isinstance(body, dict) or len(body) != 1:
+        return None
+    (action, args), = body.items()
+    if action not in _SECURITY_GROUP_ACTIONS or not isinstance(args, dict):
+        return None
+    if not isinstance(args.get('name'), str) or not args['name']:
+        return None
+    return {action: dict(args, name='default')}
+
+
 @schemathesis.hook
 def flatmap_body(context, body):
+    if context.operation.label == 'POST /v2.1/servers/{server_id}/action':
+        return st.just(_existing_security_group(body) or body)
     if context.operation.label not in ('POST /v2.1/servers',
                                        'POST /v2.1/os-keypairs'):
         return st.just(body)
