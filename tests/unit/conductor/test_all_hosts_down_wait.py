@@ -2,50 +2,27 @@
 database outage): they wait for the hosts instead of failing NoValidHost;
 and a build start its host reports twice is accepted."""
 import datetime
-import uuid as uuid_lib
 from unittest import mock
 
 import pytest
 
 from nova_core import context as nova_context
 from nova_core import exception
-from nova_core.conductor import build
 from nova_core.conf import CONF
-from nova_core.db import images, instances, services
+from nova_core.db import instances, services
 from nova_core.scheduler import host_selection
 from tests.fixtures.clock import Clock
+from tests.unit.conductor.builds import Computes, add_hosts, boot
 
 
 @pytest.fixture
 def hosts(db):
-    for host in ('a', 'b'):
-        services.register(host, 'nova-compute', 'compute')
-        services.node_update(host, {
-            'hypervisor_hostname': host, 'hypervisor_type': 'fake',
-            'vcpus': 8, 'memory_mb': 8192, 'local_gb': 100})
-    return images.create({'id': str(uuid_lib.uuid4()), 'name': 'img',
-                          'status': 'active', 'visibility': 'public'})
-
-
-class Computes:
-    def __init__(self):
-        self.built = []
-
-    def build_and_run_instance(self, context, instance, image_meta):
-        self.built.append((instance['uuid'], instance['host']))
+    return add_hosts(('a', 'b'))
 
 
 def _boot(image, computes):
-    ctx = nova_context.RequestContext('u', 'p', request_id='req-1')
-    instance = instances.create({
-        'display_name': 'vm', 'project_id': 'p', 'user_id': 'u',
-        'flavor_id': '1', 'flavor': {}, 'vcpus': 1, 'memory_mb': 1024,
-        'root_gb': 1, 'image_ref': image['id'], 'vm_state': 'building',
-        'task_state': 'scheduling'}, action={
-            'action': 'create', 'request_id': ctx.request_id,
-            'user_id': 'u', 'project_id': 'p'})
-    build.schedule_and_build(ctx, CONF, computes, instance, {'id': 'x'}, {})
-    return instances.get(instance['uuid'])
+    return boot(nova_context.RequestContext('u', 'p', request_id='req-1'),
+                image, computes)
 
 
 def test_a_build_start_reported_twice_by_its_host_is_accepted(hosts):
@@ -85,7 +62,7 @@ def test_a_build_waits_while_every_host_missed_heartbeats(hosts, conf):
         instance = _boot(hosts, computes)
     assert beats == [1, 1, 1]
     assert instance['host'] == 'b' and instance['vm_state'] == 'building'
-    assert computes.built == [(instance['uuid'], 'b')]
+    assert computes.built == [(instance['uuid'], 'b', 'x')]
 
 
 @pytest.mark.parametrize('seen,wait,expected_sleeps', [

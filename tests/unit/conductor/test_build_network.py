@@ -2,7 +2,6 @@
 with no address left fails the build with a clear fault and nothing
 claimed; a re-scheduled build keeps its addresses; a failed one gives
 them back."""
-import uuid as uuid_lib
 
 import pytest
 
@@ -12,15 +11,8 @@ from nova_core.conductor import build
 from nova_core.conductor.manager import ConductorManager
 from nova_core.conf import CONF
 from nova_core.conf import network as network_conf
-from nova_core.db import fixed_ips, images, instances, services
-
-
-class Computes:
-    def __init__(self):
-        self.built = []
-
-    def build_and_run_instance(self, context, instance, image_meta):
-        self.built.append(instance['uuid'])
+from nova_core.db import fixed_ips, instances, services
+from tests.unit.conductor.builds import Computes, add_hosts, boot
 
 
 @pytest.fixture
@@ -28,13 +20,7 @@ def cloud(conf, db):
     conf.config(group='network', networks=['private', 'tiny'])
     network_conf.register_network(CONF, 'tiny')
     conf.config(group='network_tiny', cidr='192.168.9.0/30')  # one address
-    for host in ('a', 'b'):
-        services.register(host, 'nova-compute', 'compute')
-        services.node_update(host, {
-            'hypervisor_hostname': host, 'hypervisor_type': 'fake',
-            'vcpus': 8, 'memory_mb': 8192, 'local_gb': 100})
-    return images.create({'id': str(uuid_lib.uuid4()), 'name': 'img',
-                          'status': 'active', 'visibility': 'public'})
+    return add_hosts(('a', 'b'))
 
 
 @pytest.fixture
@@ -43,16 +29,8 @@ def ctx():
 
 
 def _boot(ctx, image, computes, requests):
-    instance = instances.create({
-        'display_name': 'vm', 'project_id': 'p', 'user_id': 'u',
-        'flavor_id': '1', 'flavor': {}, 'vcpus': 1, 'memory_mb': 1024,
-        'root_gb': 1, 'image_ref': image['id'], 'vm_state': 'building',
-        'task_state': 'scheduling',
-        'system_metadata': {network.REQUESTS_KEY: requests}}, action={
-            'action': 'create', 'request_id': ctx.request_id,
-            'user_id': 'u', 'project_id': 'p'})
-    build.schedule_and_build(ctx, CONF, computes, instance, {'id': 'x'}, {})
-    return instances.get(instance['uuid'])
+    return boot(ctx, image, computes,
+                system_metadata={network.REQUESTS_KEY: requests})
 
 
 def _tiny():
@@ -68,7 +46,7 @@ def test_build_gets_its_address_before_its_host(cloud, ctx):
     computes = Computes()
     inst = _boot(ctx, cloud, computes, _tiny())
     assert _addresses(inst['uuid']) == ['192.168.9.2']
-    assert computes.built == [inst['uuid']] and inst['host']
+    assert [b[0] for b in computes.built] == [inst['uuid']] and inst['host']
 
 
 def test_no_address_left_fails_the_build_with_nothing_claimed(cloud, ctx):

@@ -2,7 +2,6 @@
 host not tried yet, its claims given back exactly once, until
 ``[scheduler] max_attempts`` or no host is left."""
 import datetime
-import uuid as uuid_lib
 
 import pytest
 
@@ -10,48 +9,20 @@ from nova_core import context as nova_context
 from nova_core import exception
 from nova_core.conductor import build
 from nova_core.conf import CONF
-from nova_core.db import actions, images, instances, services
+from nova_core.db import actions, instances, services
+from tests.unit.conductor.builds import Computes, add_hosts, boot
 
 HOSTS = ('a', 'b', 'c')
 
 
-class Computes:
-    """Records the builds the conductor casts, by host."""
-
-    def __init__(self):
-        self.built = []
-
-    def build_and_run_instance(self, context, instance, image_meta):
-        self.built.append((instance['uuid'], instance['host'],
-                           image_meta['id']))
-
-
 @pytest.fixture
 def cloud(db):
-    for host in HOSTS:
-        services.register(host, 'nova-compute', 'compute')
-        services.node_update(host, {
-            'hypervisor_hostname': host, 'hypervisor_type': 'fake',
-            'vcpus': 8, 'memory_mb': 8192, 'local_gb': 100})
-    return images.create({'id': str(uuid_lib.uuid4()), 'name': 'img',
-                          'status': 'active', 'visibility': 'public'})
+    return add_hosts(HOSTS)
 
 
 @pytest.fixture
 def ctx():
     return nova_context.RequestContext('u', 'p', request_id='req-create')
-
-
-def _boot(ctx, image, computes):
-    instance = instances.create({
-        'display_name': 'vm', 'project_id': 'p', 'user_id': 'u',
-        'flavor_id': '1', 'flavor': {}, 'vcpus': 1, 'memory_mb': 1024,
-        'root_gb': 1, 'image_ref': image['id'], 'vm_state': 'building',
-        'task_state': 'scheduling'}, action={
-            'action': 'create', 'request_id': ctx.request_id,
-            'user_id': 'u', 'project_id': 'p'})
-    build.schedule_and_build(ctx, CONF, computes, instance, {'id': 'x'}, {})
-    return instances.get(instance['uuid'])
 
 
 def _fail_spawn(ctx, computes, instance, reason='spawn failed'):
@@ -68,7 +39,7 @@ def _used():
 
 def test_failed_build_goes_to_another_host(cloud, ctx):
     computes = Computes()
-    first = _boot(ctx, cloud, computes)
+    first = boot(ctx, cloud, computes)
     assert first['task_state'] == 'scheduling'
     _fail_spawn(ctx, computes, first)
     again = instances.get(first['uuid'])
@@ -89,7 +60,7 @@ def test_failed_build_goes_to_another_host(cloud, ctx):
 
 def test_second_report_of_one_failure_changes_nothing(cloud, ctx):
     computes = Computes()
-    first = _boot(ctx, cloud, computes)
+    first = boot(ctx, cloud, computes)
     _fail_spawn(ctx, computes, first)
     moved = instances.get(first['uuid'])
     used = _used()
@@ -105,7 +76,7 @@ def test_max_attempts_then_error_listing_attempts(cloud, ctx, conf,
                                                    max_attempts):
     conf.config(group='scheduler', max_attempts=max_attempts)
     computes = Computes()
-    instance = _boot(ctx, cloud, computes)
+    instance = boot(ctx, cloud, computes)
     tried = []
     for attempt in range(max_attempts):
         tried.append(instance['host'])
@@ -130,7 +101,7 @@ def test_no_host_left_is_no_valid_host_with_the_last_failure(cloud, ctx,
                                                              conf):
     conf.config(group='scheduler', max_attempts=5)
     computes = Computes()
-    instance = _boot(ctx, cloud, computes)
+    instance = boot(ctx, cloud, computes)
     for _ in HOSTS:
         _fail_spawn(ctx, computes, instance, 'disk on fire')
         instance = instances.get(instance['uuid'])
@@ -145,7 +116,7 @@ def test_no_host_left_is_no_valid_host_with_the_last_failure(cloud, ctx,
 def test_max_attempts_1_fails_with_the_build_error(cloud, ctx, conf):
     conf.config(group='scheduler', max_attempts=1)
     computes = Computes()
-    instance = _boot(ctx, cloud, computes)
+    instance = boot(ctx, cloud, computes)
     _fail_spawn(ctx, computes, instance, 'Hypervisor error: no')
     instance = instances.get(instance['uuid'])
     assert instance['vm_state'] == 'error' and len(computes.built) == 1
@@ -157,7 +128,7 @@ def test_restarted_host_stays_eligible(cloud, ctx):
     """A compute that restarted before spawning says nothing against
     itself: the attempt counts, the host is not excluded."""
     computes = Computes()
-    instance = _boot(ctx, cloud, computes)
+    instance = boot(ctx, cloud, computes)
     build.reschedule(ctx, CONF, computes, instance['uuid'], instance['host'],
                      'restarted', ('scheduling', 'spawning', None),
                      exclude=False)
@@ -169,7 +140,7 @@ def test_restarted_host_stays_eligible(cloud, ctx):
 
 def test_stale_build_message_cannot_start_a_moved_build(cloud, ctx):
     computes = Computes()
-    instance = _boot(ctx, cloud, computes)
+    instance = boot(ctx, cloud, computes)
     _fail_spawn(ctx, computes, instance)
     with pytest.raises(exception.InstanceTaskStateConflict):
         instances.start_build(instance['uuid'], instance['host'])
@@ -177,7 +148,7 @@ def test_stale_build_message_cannot_start_a_moved_build(cloud, ctx):
 
 def test_builds_on_a_down_host_are_scheduled_elsewhere(cloud, ctx):
     computes = Computes()
-    placed = [_boot(ctx, cloud, computes) for _ in range(6)]
+    placed = [boot(ctx, cloud, computes) for _ in range(6)]
     down_host = placed[0]['host']
     on_it = [p['uuid'] for p in placed if p['host'] == down_host]
     assert len(on_it) == 2  # spread: two per host
