@@ -379,8 +379,13 @@ class ComputeManager:
 
     # --- other services' news --------------------------------------------
 
-    def external_instance_event(self, context, instances, events):
-        """Events the API accepted for instances on this host."""
+    def external_instance_event(self, context, instances, events, host):
+        """Events the API accepted for instances on ``host`` (this one;
+        a message for another host is dropped)."""
+        if host != self.host:
+            LOG.warning('Events for host %s reached host %s: dropped',
+                        host, self.host)
+            return
         external_events.handle(self, context, instances, events)
 
     @serialized

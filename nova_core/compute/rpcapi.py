@@ -136,4 +136,4 @@ class ComputeAPI:
         (see :mod:`nova_core.compute.external_events`)."""
         self.client.prepare(server=host, version='1.3').cast(
             ctxt, 'external_instance_event', instances=instances,
-            events=events)
+            events=events, host=host)

@@ -66,7 +66,8 @@ def _response():
     event = copy.deepcopy(_EVENT)
     event['properties']['name']['enum'] = BASE_NAMES + [
         name for _, name in ADDED_NAMES]
-    event['properties']['code'] = {'type': 'integer',
+    event['properties']['code'] = {'type': 'integer', 'minimum': 200,
+                                   'maximum': 422,
                                    'enum': [200, 400, 404, 422]}
     event['required'] = ['code', 'name', 'server_uuid', 'status']
     return {'type': 'object', 'required': ['events'],
