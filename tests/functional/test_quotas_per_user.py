@@ -151,7 +151,8 @@ def test_create_checks_the_users_limit(admin, member, endpoint, project,
     _put(admin, project, user, instances=1)
     member.boot('pu-one', flavor='1', image=image_id)
     response = member.post('/servers', json={'server': {
-        'name': 'pu-two', 'flavorRef': '1', 'imageRef': image_id, 'networks': 'none'}})
+        'name': 'pu-two', 'flavorRef': '1', 'imageRef': image_id,
+        'networks': 'none'}})
     assert response.status_code == 403, response.text
     assert _message(response) == (
         'Quota exceeded for instances: Requested 1, but already used 1 of '
@@ -174,7 +175,8 @@ def test_create_checks_the_users_cores(admin, member, project, user,
                                        image_id):
     _put(admin, project, user, cores=1)
     response = member.post('/servers', json={'server': {
-        'name': 'pu-cores', 'flavorRef': '3', 'imageRef': image_id, 'networks': 'none'}})
+        'name': 'pu-cores', 'flavorRef': '3', 'imageRef': image_id,
+        'networks': 'none'}})
     assert response.status_code == 403
     assert 'Quota exceeded for cores' in _message(response)
 
