@@ -256,3 +256,29 @@ def test_openstacksdk_reads_and_reverts_user_quotas(admin, endpoint, project,
     assert sdk.compute.get(path).json()['quota_set']['instances'] == 2
     sdk.compute.revert_quota_set(project, user_id=user)
     assert sdk.compute.get(path).json()['quota_set']['instances'] == 10
+
+
+@pytest.mark.parametrize('version, module', [
+    ('2.1', 'v2_1.quotas'), ('2.36', 'v2_36.quotas'),
+    ('2.57', 'v2_57.quotas')])
+def test_user_answers_as_tempest_expects(admin, project, user, version,
+                                         module):
+    """Tempest's own response schemas, with its own validator (skipped
+    without the Tempest venv, as tests/functional/test_tempest_schemas)."""
+    from tests.functional import test_tempest_schemas as tempest
+    if not tempest.os.path.exists(tempest._PYTHON):
+        pytest.skip('no Tempest venv at %s' % tempest._VENV)
+    client = admin.as_user(version=version)
+    params = {'user_id': user}
+    answers = [
+        (module, 'update_quota_set', client.put(
+            _path(project), params=params,
+            json={'quota_set': {'ram': 2048}})),
+        (module, 'get_quota_set', client.get(_path(project),
+                                             params=params)),
+        (module, 'get_quota_set_details', client.get(
+            _path(project, '/detail'), params=params)),
+        (module, 'delete_quota', client.delete(_path(project),
+                                               params=params)),
+    ]
+    assert tempest._tempest_refuses(answers) == []

@@ -226,3 +226,18 @@ def test_volume_extended_records_an_action(admin, api, active):
     assert [a['action'] for a in _actions(api, active)] == [
         'extend_volume', 'create']
     assert api.server(active)['status'] == 'ACTIVE'
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.76', '2.93'])
+def test_answers_as_tempest_expects(admin, active, version):
+    """Tempest's own response schema, with its own validator (skipped
+    without the Tempest venv, as tests/functional/test_tempest_schemas)."""
+    from tests.functional import test_tempest_schemas as tempest
+    if not tempest.os.path.exists(tempest._PYTHON):
+        pytest.skip('no Tempest venv at %s' % tempest._VENV)
+    response = _send(admin, {'name': 'network-changed',
+                             'server_uuid': active, 'tag': 'p'},
+                     version=version)
+    assert response.status_code == 200
+    assert tempest._tempest_refuses([
+        ('v2_1.server_external_events', 'create', response)]) == []
