@@ -13,8 +13,21 @@ server_group_members   the members of *one* group
 metadata_items         not counted: a limit on one server's metadata
 =====================  ============================================
 
-Limits are per project only: nova-core keeps no per-user quotas, so a
-user's limits are their project's.
+A user may have limits of their own in a project (``project_user_quotas``,
+set with ``?user_id=``): for that user they replace the project's, and
+are checked as Nova checks them, beside the project's:
+
+=====================================  ===================================
+instances, cores, ram, server_groups   the project's limit against the
+                                       project's usage, and the user's own
+                                       limit (if any) against the user's
+key_pairs, server_group_members        the user's limit (else the
+                                       project's): they are per user
+=====================================  ===================================
+
+A user without limits of their own costs nothing more: the project's and
+the user's rows are read in one statement, and the user's usage is
+counted only where the user has a limit of their own.
 
 Callers check before they record, then (with ``[quota] recheck_quota``)
 check again with zero deltas after recording and undo if a concurrent
@@ -40,6 +53,12 @@ NETWORK_RESOURCES = ('fixed_ips', 'floating_ips', 'security_groups',
 COUNTED = ('instances', 'cores', 'ram', 'key_pairs', 'server_groups',
            'server_group_members')
 _INSTANCE_RESOURCES = ('instances', 'cores', 'ram')
+#: Counted for the project and, under a user's own limit, for the user.
+_PROJECT_AND_USER = _INSTANCE_RESOURCES + ('server_groups',)
+#: Counted (and limited) for one user only.
+_USER_ONLY = ('key_pairs', 'server_group_members')
+#: Resources Nova keeps per project even when set with a user_id.
+PER_PROJECT = ('fixed_ips', 'floating_ips', 'networks')
 #: Nova's API messages for resources that are over on their own.
 _MESSAGES = {
     'key_pairs': 'Quota exceeded, too many key pairs.',
@@ -74,41 +93,62 @@ def get_class_limits(class_name):
     return limits
 
 
-def get_limits(project_id):
-    """{resource: limit} of a project: its own, else the defaults."""
-    limits = get_defaults()
-    limits.update((r, v) for r, v in db_quotas.project_limits(
-        project_id).items() if r in limits)
-    return limits
+def _overlay(limits, own):
+    return dict(limits, **{r: v for r, v in own.items() if r in limits})
 
 
-def get_usages(project_id, user_id=None, group_uuid=None):
+def scoped_limits(project_id, user_id=None):
+    """(the project's limits, the user's limits, the resources the user
+    has limits of their own for); with no ``user_id`` the user's are the
+    project's. One statement for the rows of both."""
+    if user_id is None:
+        project, user = db_quotas.project_limits(project_id), {}
+    else:
+        project, user = db_quotas.project_and_user_limits(project_id,
+                                                          user_id)
+    limits = _overlay(get_defaults(), project)
+    return limits, _overlay(limits, user), set(user)
+
+
+def get_limits(project_id, user_id=None):
+    """{resource: limit} of a project, or of one of its users: the user's
+    own, else the project's own, else the defaults."""
+    return scoped_limits(project_id, user_id)[1]
+
+
+def get_usages(project_id, user_id=None, group_uuid=None, per_user=False):
     """{resource: in use} of the counted resources.
 
     ``key_pairs`` are counted for ``user_id`` and ``server_group_members``
     for ``group_uuid``; without them they count 0, as Nova's project view
-    shows these per-user and per-group resources.
+    shows these per-user and per-group resources. With ``per_user`` the
+    instances, cores, ram and server groups are ``user_id``'s alone.
     """
-    instances, cores, ram = db_quotas.count_instances(project_id)
+    owner = user_id if per_user else None
+    instances, cores, ram = db_quotas.count_instances(project_id, owner)
     return {
         'instances': instances, 'cores': cores, 'ram': ram,
         'key_pairs': db_quotas.count_key_pairs(user_id) if user_id else 0,
-        'server_groups': db_quotas.count_server_groups(project_id),
+        'server_groups': db_quotas.count_server_groups(project_id, owner),
         'server_group_members': (db_quotas.count_group_members(group_uuid)
                                  if group_uuid else 0),
     }
 
 
-def _count(resources, project_id, user_id, group_uuid):
+def _count(resources, project_id, user_id, group_uuid, per_user=False):
+    """Usage of ``resources``; with ``per_user`` instances, cores, ram and
+    server groups are counted for ``user_id`` alone."""
+    owner = user_id if per_user else None
     usages = {}
     if set(resources) & set(_INSTANCE_RESOURCES):
         usages.update(zip(_INSTANCE_RESOURCES,
-                          db_quotas.count_instances(project_id),
+                          db_quotas.count_instances(project_id, owner),
                           strict=True))
     if 'key_pairs' in resources:
         usages['key_pairs'] = db_quotas.count_key_pairs(user_id)
     if 'server_groups' in resources:
-        usages['server_groups'] = db_quotas.count_server_groups(project_id)
+        usages['server_groups'] = db_quotas.count_server_groups(project_id,
+                                                                owner)
     if 'server_group_members' in resources:
         if group_uuid is None:
             raise ValueError('server_group_members needs group_uuid')
@@ -120,6 +160,31 @@ def _count(resources, project_id, user_id, group_uuid):
 def _over(limits, usages, deltas):
     return [r for r, delta in deltas.items()
             if limits[r] >= 0 and usages[r] + delta > limits[r]]
+
+
+def _scopes(resources, project_id, user_id, group_uuid=None):
+    """Yield (limits, usages) that ``resources`` must fit, lazily: the
+    project's (per-user resources under the user's limit), then the
+    user's for what they have limits of their own for, counted only if
+    the project's fit."""
+    project, user, own = scoped_limits(project_id, user_id)
+    limits = dict(project, **{r: user[r] for r in _USER_ONLY})
+    yield limits, _count(resources, project_id, user_id, group_uuid)
+    mine = [r for r in resources if r in own and r in _PROJECT_AND_USER]
+    if mine:
+        yield user, _count(mine, project_id, user_id, group_uuid,
+                           per_user=True)
+
+
+def _first_over(scopes, deltas):
+    """(overs, limits, usages) of the first scope ``deltas`` exceed, or
+    ([], None, None)."""
+    for limits, usages in scopes:
+        overs = _over(limits, usages, {r: d for r, d in deltas.items()
+                                       if r in usages})
+        if overs:
+            return overs, limits, usages
+    return [], None, None
 
 
 def check_deltas(context, project_id, user_id, group_uuid=None, **deltas):
@@ -143,9 +208,8 @@ def check_deltas(context, project_id, user_id, group_uuid=None, **deltas):
     unknown = set(deltas) - set(COUNTED)
     if unknown:
         raise ValueError('not counted resources: %s' % sorted(unknown))
-    limits = get_limits(project_id)
-    usages = _count(deltas, project_id, user_id, group_uuid)
-    overs = _over(limits, usages, deltas)
+    overs, limits, usages = _first_over(
+        _scopes(deltas, project_id, user_id, group_uuid), deltas)
     if not overs:
         return
     quotas = {r: limits[r] for r in deltas}
@@ -193,17 +257,17 @@ def check_instances(context, project_id, flavor, min_count, max_count):
         for instances: Requested 3, but already used 9 of 10 instances";
         the request shows as "min-max" when they differ.
     """
-    limits = get_limits(project_id)
-    usages = _count(_INSTANCE_RESOURCES, project_id, None, None)
+    scopes = list(_scopes(_INSTANCE_RESOURCES, project_id,
+                          context.user_id))
     per = {'instances': 1, 'cores': flavor['vcpus'],
            'ram': flavor['memory_mb']}
     deltas = {r: max_count * per[r] for r in _INSTANCE_RESOURCES}
-    overs = _over(limits, usages, deltas)
+    overs, limits, usages = _first_over(scopes, deltas)
     if not overs:
         return max_count
-    allowed = min((room // per[r] for r, room in _headroom(
-        limits, usages).items() if room is not None and per[r]),
-        default=max_count)
+    allowed = min((room // per[r] for limits_, usages_ in scopes
+                   for r, room in _headroom(limits_, usages_).items()
+                   if room is not None and per[r]), default=max_count)
     if allowed > 0 and min_count <= allowed <= max_count:
         return allowed
     requested = dict(deltas, instances=(
@@ -228,9 +292,9 @@ def recheck_instances(context, project_id, flavor, count):
     """
     if not CONF.quota.recheck_quota:
         return
-    limits = get_limits(project_id)
-    usages = _count(_INSTANCE_RESOURCES, project_id, None, None)
-    overs = _over(limits, usages, dict.fromkeys(_INSTANCE_RESOURCES, 0))
+    overs, limits, usages = _first_over(
+        _scopes(_INSTANCE_RESOURCES, project_id, context.user_id),
+        dict.fromkeys(_INSTANCE_RESOURCES, 0))
     if not overs:
         return
     requested = {'instances': count, 'cores': count * flavor['vcpus'],

@@ -39,13 +39,6 @@ NOT_YET = {
     'admin.test_hosts': 'os-hosts (gone from 2.43; not built)',
     'admin.test_migrations.': 'os-migrations and cold migrate (issue 12)',
     'admin.test_instance_usage_audit_log': 'os-instance_usage_audit_log',
-    'admin.test_server_external_events.': 'os-server-external-events',
-    'admin.test_quotas.QuotasAdminTestJSON.test_get_updated_quotas':
-        'per-user quotas (?user_id=)',
-    'admin.test_quotas.QuotasAdminTestV236.test_get_updated_quotas':
-        'per-user quotas (?user_id=)',
-    'admin.test_quotas.QuotasAdminTestV257.test_get_updated_quotas':
-        'per-user quotas (?user_id=)',
     'servers.test_server_actions.ServerActionsTestOtherB.test_create_backup':
         'createBackup (issue 12)',
     'servers.test_server_actions.ServersAaction247Test.test_create_backup':

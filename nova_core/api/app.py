@@ -29,6 +29,7 @@ from nova_core.api.blueprints import (
     quota_sets,
     server_actions,
     server_diagnostics,
+    server_external_events,
     server_groups,
     server_metadata,
     server_tags,
@@ -50,7 +51,8 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       server_groups.bp, overdue_tasks.bp, ips.bp,
                       networks.bp, extensions.bp, image_metadata.bp,
                       aggregates.bp, availability_zones.bp,
-                      simple_tenant_usage.bp, server_diagnostics.bp)
+                      simple_tenant_usage.bp, server_diagnostics.bp,
+                      server_external_events.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 

@@ -14,6 +14,7 @@ import oslo_messaging as messaging
 
 from nova_core import exception
 from nova_core.compute import (
+    external_events,
     image_ops,
     power_state,
     resize,
@@ -24,7 +25,7 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 BUILD_EVENT = 'compute_build_and_run_instance'
 #: Build failures that no other host would avoid (the request or its image
 #: is at fault, or the instance is gone): ERROR at once, as Nova's
@@ -375,6 +376,25 @@ class ComputeManager:
     @instance_event('compute_finish_revert_resize')
     def finish_revert_resize(self, context, instance, migration):
         resize.finish_revert_resize(self, context, instance, migration)
+
+    # --- other services' news --------------------------------------------
+
+    def external_instance_event(self, context, instances, events, host):
+        """Events the API accepted for instances on ``host`` (this one;
+        a message for another host is dropped)."""
+        if host != self.host:
+            LOG.warning('Events for host %s reached host %s: dropped',
+                        host, self.host)
+            return
+        external_events.handle(self, context, instances, events)
+
+    @serialized
+    @instance_event('compute_power_update')
+    def power_update(self, context, instance, target_power_state):
+        """A power-update event (2.76): see
+        :func:`nova_core.compute.external_events.power_update`."""
+        external_events.power_update(self, context, instance,
+                                     target_power_state)
 
     # --- the hypervisor's own news ----------------------------------------
 

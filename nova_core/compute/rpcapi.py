@@ -7,12 +7,13 @@ Versions:
 * 1.1 - Soft delete and restore, rebuild, snapshot, resizes (resize,
   finish, confirm, revert) and driver_capabilities.
 * 1.2 - get_host_uptime, get_instance_diagnostics.
+* 1.3 - external_instance_event.
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 TOPIC = 'compute'
 
 
@@ -129,3 +130,10 @@ class ComputeAPI:
         return self._on(instance).call(ctxt, 'get_console_output',
                                        instance=instance,
                                        tail_length=tail_length)
+
+    def external_instance_event(self, ctxt, instances, events, host):
+        """Events other services report about ``instances`` on ``host``
+        (see :mod:`nova_core.compute.external_events`)."""
+        self.client.prepare(server=host, version='1.3').cast(
+            ctxt, 'external_instance_event', instances=instances,
+            events=events, host=host)

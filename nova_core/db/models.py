@@ -294,6 +294,24 @@ class QuotaClass(Base, TimestampMixin):
     hard_limit: Mapped[int] = mapped_column(Integer)
 
 
+class ProjectUserQuota(Base, TimestampMixin):
+    """A user's own limit for one resource within a project, overriding
+    the project's limit for that user (Nova's ``project_user_quotas``)."""
+    __tablename__ = 'project_user_quotas'
+    __table_args__ = (
+        UniqueConstraint(
+            'user_id', 'project_id', 'resource',
+            name='uniq_project_user_quotas0user_id0project_id0resource'),
+        Index('project_user_quotas_user_id_idx', 'user_id'),
+        Index('project_user_quotas_project_id_idx', 'project_id'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    resource: Mapped[str] = mapped_column(String(255))
+    hard_limit: Mapped[int] = mapped_column(Integer)
+
+
 class FlavorProject(Base, TimestampMixin):
     """A project given access to a private flavor."""
     __tablename__ = 'flavor_projects'

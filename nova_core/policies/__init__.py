@@ -28,6 +28,7 @@ from nova_core.policies import (
     quota_sets,
     security_groups,
     server_diagnostics,
+    server_external_events,
     server_groups,
     server_metadata,
     server_moves,
@@ -55,4 +56,5 @@ def list_rules():
         networks.list_rules(), extensions.list_rules(),
         security_groups.list_rules(), aggregates.list_rules(),
         availability_zone.list_rules(), simple_tenant_usage.list_rules(),
-        server_diagnostics.list_rules()))
+        server_diagnostics.list_rules(),
+        server_external_events.list_rules()))

@@ -6,10 +6,15 @@ PROJECT_MEMBER = 'role:member and project_id:%(project_id)s'
 PROJECT_READER = 'role:reader and project_id:%(project_id)s'
 PROJECT_MEMBER_OR_ADMIN = 'rule:context_is_admin or (%s)' % PROJECT_MEMBER
 PROJECT_READER_OR_ADMIN = 'rule:context_is_admin or (%s)' % PROJECT_READER
+#: What other OpenStack services do on their users' behalf (Nova's
+#: SERVICE_ROLE).
+SERVICE_OR_ADMIN = 'rule:service_or_admin'
 
 rules = [
     policy.RuleDefault('context_is_admin', 'role:admin',
                        'Decides what an administrator is.'),
+    policy.RuleDefault('service_or_admin', 'role:admin or role:service',
+                       'Decides what a service (or an administrator) is.'),
 ]
 
 

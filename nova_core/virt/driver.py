@@ -320,6 +320,20 @@ class ComputeDriver(abc.ABC):
         :raises: InstanceNotFound, VirtDriverError.
         """
 
+    def power_update_event(self, context, instance, target_power_state):
+        """An external service reports the guest's power as
+        ``target_power_state`` (``POWER_ON`` or ``POWER_OFF``, Nova's
+        power-update event): make the hypervisor agree. This default powers
+        the guest on or off; a driver whose hardware changes power by
+        itself (as Nova's Ironic driver) only records it.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+        if target_power_state == 'POWER_ON':
+            self.power_on(context, instance)
+        else:
+            self.power_off(instance)
+
     def instance_power_state(self, instance):
         """The guest's power state, NOSTATE if the hypervisor lacks it."""
         try:

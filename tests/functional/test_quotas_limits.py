@@ -198,20 +198,6 @@ def test_update_below_usage_needs_force(admin, member, project, image_id):
     assert forced['instances'] == 1
 
 
-def test_per_user_quotas(admin, member, project):
-    """No per-user quotas: reads show the project's, writes are refused."""
-    _set(admin, project, instances=4)
-    shown = member.get('/os-quota-sets/%s' % project,
-                       params={'user_id': 'someone'}).json()['quota_set']
-    assert shown['instances'] == 4
-    response = admin.put('/os-quota-sets/%s' % project,
-                         params={'user_id': 'someone'},
-                         json={'quota_set': {'instances': 2}})
-    assert response.status_code == 400
-    assert admin.get('/os-quota-sets/%s' % project
-                     ).json()['quota_set']['instances'] == 4
-
-
 @pytest.mark.parametrize('version, status', [('2.74', 200), ('2.75', 400)])
 def test_unknown_query_parameters(member, project, version, status):
     client = member.as_user(version=version)

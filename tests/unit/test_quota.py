@@ -216,3 +216,75 @@ def test_recheck_can_be_switched_off(db, conf):
     created = _servers(2)
     quota.recheck_create(_ctx(), TINY, created)
     assert quota.get_usages('p1')['instances'] == 2
+
+
+# --- per-user limits ---------------------------------------------------------
+
+class _Statements:
+    """Counts the SQL statements run while it is open."""
+
+    def __enter__(self):
+        import sqlalchemy
+
+        from nova_core.db import session
+        self.engine, self.count = session.get_engine(), 0
+        sqlalchemy.event.listen(self.engine, 'before_cursor_execute',
+                                self._seen)
+        return self
+
+    def _seen(self, *args):
+        self.count += 1
+
+    def __exit__(self, *exc):
+        import sqlalchemy
+        sqlalchemy.event.remove(self.engine, 'before_cursor_execute',
+                                self._seen)
+
+
+def _statements_of_check(**user_limits):
+    if user_limits:
+        db_quotas.set_user_limits('p1', 'u1', user_limits)
+    with _Statements() as statements:
+        quota.check_instances(_ctx(), 'p1', TINY, 1, 1)
+    return statements.count
+
+
+def test_create_check_costs_no_more_without_user_limits(db):
+    """The hot path: the defaults, the project's and user's rows (one
+    statement), the project's usage; a user limit adds its usage count."""
+    assert _statements_of_check() == 3
+    assert _statements_of_check(key_pairs=5) == 3
+    assert _statements_of_check(instances=5) == 4
+
+
+def test_user_limits_override_the_projects_for_that_user(db):
+    db_quotas.set_project_limits('p1', {'instances': 5, 'cores': 8})
+    db_quotas.set_user_limits('p1', 'u1', {'instances': 2})
+    assert quota.get_limits('p1', 'u1')['instances'] == 2
+    assert quota.get_limits('p1', 'u1')['cores'] == 8
+    assert quota.get_limits('p1', 'u2')['instances'] == 5
+    assert quota.get_limits('p1')['instances'] == 5
+    db_quotas.destroy_project_limits('p1')
+    assert quota.get_limits('p1', 'u1')['instances'] == 10
+
+
+def test_user_instances_are_counted_for_the_user(db):
+    db_quotas.set_user_limits('p1', 'u1', {'instances': 2})
+    _servers(2)
+    with pytest.raises(exception.TooManyInstances) as raised:
+        quota.check_instances(_ctx(), 'p1', TINY, 1, 1)
+    assert 'already used 2 of 2 instances' in raised.value.format_message()
+    # u2 has no limit of their own: the project's 10 apply.
+    assert quota.check_instances(_ctx(user='u2'), 'p1', TINY, 1, 3) == 3
+    # As many as fit both the user's and the project's room.
+    db_quotas.set_user_limits('p1', 'u1', {'instances': 4})
+    assert quota.check_instances(_ctx(), 'p1', TINY, 1, 5) == 2
+
+
+def test_key_pairs_use_the_users_limit(db):
+    db_quotas.set_project_limits('p1', {'key_pairs': 5})
+    db_quotas.set_user_limits('p1', 'u1', {'key_pairs': 1})
+    _key_pair('u1', 'k1')
+    with pytest.raises(exception.OverQuota):
+        quota.check_deltas(_ctx(), 'p1', 'u1', key_pairs=1)
+    quota.check_deltas(_ctx(), 'p1', 'u2', key_pairs=1)

@@ -72,6 +72,8 @@ _EXTENSIONS = (
      'support.'),
     ('os-quota-sets', 'Quotas', 'Quotas management support.'),
     ('os-rescue', 'Rescue', 'Instance rescue mode.'),
+    ('os-server-external-events', 'ServerExternalEvents',
+     'Server External Event Triggers.'),
     ('os-server-groups', 'ServerGroups', 'Server group support.'),
     ('os-server-list-multi-status', 'ServerListMultiStatus', 'Allow to '
      'filter the servers by a set of status values.'),

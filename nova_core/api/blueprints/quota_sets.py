@@ -1,16 +1,19 @@
 """``/os-quota-sets/{project_id}``: a project's limits, their usage, the
 defaults, and (admins) changing them.
 
-nova-core keeps no per-user quotas: ``?user_id=`` on a read answers with
-the project's limits (key pairs counted for that user in ``detail``), a
-``PUT`` with it is refused (400), and a ``DELETE`` with it has nothing to
-remove (202). The set of resources shown follows the microversion: 2.36
-drops nova-network's, 2.57 the injected files'.
+With ``?user_id=`` each acts on one user's quotas within the project, as
+Nova's: a read shows the user's limits (their own, else the project's)
+and ``detail`` the user's usage; a ``PUT`` sets limits of the user's own,
+each between what the user uses and what the project has not yet given
+to its other users (unless ``force``); a ``DELETE`` forgets them. A
+project's ``DELETE`` forgets its users' limits too. The set of resources
+shown follows the microversion: 2.36 drops nova-network's, 2.57 the
+injected files'.
 """
 import flask
 
 from nova_core import exception, policy, quota
-from nova_core.api import request, validation
+from nova_core.api import quota_ranges, request, validation
 from nova_core.api.schemas import quotas as schemas
 from nova_core.api.schemas import types
 from nova_core.db import quotas as db_quotas
@@ -43,17 +46,17 @@ def _authorize(action, project_id):
 
 
 def _user_id():
+    """``?user_id=``, None when absent or blank (as Nova's parse_qs)."""
     params = validation.query()
-    return validation.single(params, 'user_id')
+    return validation.single(params, 'user_id') or None
 
 
 @bp.get('/os-quota-sets/<project_id>')
 @validation.schema(query=schemas.query)
 def show(project_id):
     _authorize('show', project_id)
-    _user_id()
-    return flask.jsonify(_format(project_id, quota.get_limits(project_id),
-                                 request.version()))
+    return flask.jsonify(_format(project_id, quota.get_limits(
+        project_id, _user_id()), request.version()))
 
 
 @bp.get('/os-quota-sets/<project_id>/detail')
@@ -62,8 +65,10 @@ def detail(project_id):
     """Limits with ``in_use`` (live counts) and ``reserved`` (always 0:
     usage is counted, nothing is reserved)."""
     _authorize('detail', project_id)
-    limits = quota.get_limits(project_id)
-    usages = quota.get_usages(project_id, user_id=_user_id())
+    user_id = _user_id()
+    limits = quota.get_limits(project_id, user_id)
+    usages = quota.get_usages(project_id, user_id=user_id,
+                              per_user=bool(user_id))
     values = {r: {'in_use': usages.get(r, 0), 'limit': limit, 'reserved': 0}
               for r, limit in limits.items()}
     return flask.jsonify(_format(project_id, values, request.version()))
@@ -86,28 +91,38 @@ def update(project_id):
     version = request.version()
     user_id = _user_id()
     body = validation.body()['quota_set']
-    if user_id:
-        raise exception.ValidationError(
-            detail='nova-core keeps no per-user quotas; set the limits of '
-                   'project %s without user_id.' % project_id)
     if 'networks' in body:
         raise exception.ValidationError(
             detail='The networks quota is disabled')
     force = types.as_bool(body.pop('force', False))
     limits = {key: int(value) for key, value in body.items()}
-    usages = quota.get_usages(project_id)
+    ranges = ({} if force else quota_ranges.settable(project_id, user_id))
     for key, value in limits.items():
-        validate_limit(key, value, None if force else usages.get(key, 0))
-    if limits:
-        db_quotas.set_project_limits(project_id, limits)
-    return flask.jsonify(_format(None, quota.get_limits(project_id),
+        validate_limit(key, value, *ranges.get(key, (None, None)))
+    _store(project_id, user_id, limits)
+    return flask.jsonify(_format(None, quota.get_limits(project_id, user_id),
                                  version))
 
 
-def validate_limit(resource, limit, minimum=None):
+def _store(project_id, user_id, limits):
+    """Write the limits: a user's own, but Nova's per-project resources
+    (the network ones) in the project's even when given with a user."""
+    if not user_id:
+        db_quotas.set_project_limits(project_id, limits)
+        return
+    project = {k: v for k, v in limits.items() if k in quota.PER_PROJECT}
+    user = {k: v for k, v in limits.items() if k not in project}
+    if project:
+        db_quotas.set_project_limits(project_id, project)
+    if user:
+        db_quotas.set_user_limits(project_id, user_id, user)
+
+
+def validate_limit(resource, limit, minimum=None, maximum=None):
     """:raises: ValidationError in Nova's words, for a limit under -1 or
     over the largest database integer (strings of digits such as "-5" pass
-    the schema's bounds) or, unless ``minimum`` is None, under it."""
+    the schema's bounds) or, unless they are None, under ``minimum`` or
+    over ``maximum`` (-1: unlimited)."""
     if limit < -1:
         raise exception.ValidationError(
             detail='Quota limit %s for %s must be -1 or greater.'
@@ -121,13 +136,21 @@ def validate_limit(resource, limit, minimum=None):
             detail='Quota limit %s for %s must be greater than or equal to '
                    'already used and reserved %s.'
                    % (limit, resource, minimum))
+    if maximum is not None and maximum != -1 and not 0 <= limit <= maximum:
+        raise exception.ValidationError(
+            detail='Quota limit %s for %s must be less than or equal to '
+                   '%s.' % (limit, resource, maximum))
 
 
 @bp.delete('/os-quota-sets/<project_id>')
 @validation.schema(query=schemas.query)
 def delete(project_id):
-    """Back to the defaults: 202, as Nova answers."""
+    """Back to the defaults (a user: back to the project's): 202, as Nova
+    answers."""
     _authorize('delete', project_id)
-    if not _user_id():
+    user_id = _user_id()
+    if user_id:
+        db_quotas.destroy_user_limits(project_id, user_id)
+    else:
         db_quotas.destroy_project_limits(project_id)
     return '', 202

@@ -74,8 +74,10 @@ def class_update(version):
 
 
 #: ?user_id= of os-quota-sets; Nova ignores other parameters until 2.75.
+#: A user id as stored: a string of up to 255 characters.
+USER_ID = {'type': 'array', 'items': {'type': 'string', 'maxLength': 255}}
 QUERY = {'type': 'object',
-         'properties': {'user_id': types.query_any},
+         'properties': {'user_id': USER_ID},
          'additionalProperties': True}
 QUERY_V275 = dict(QUERY, additionalProperties=False)
 

@@ -5,6 +5,7 @@ admins, or only in some states, are not required; every object admits
 more properties than it names, as clients must tolerate additions.
 """
 from nova_core.api import errors
+from nova_core.api.schemas import server_external_events as _see
 
 _STRING_OR_NULL = {'type': ['string', 'null']}
 
@@ -417,3 +418,7 @@ SERVER_DIAGNOSTICS = {
         'disk_details': {'type': 'array', 'items': {'type': 'object'}}}}
 
 SUCCESS['server_diagnostics.show'] = {'200': SERVER_DIAGNOSTICS}
+
+#: POST /os-server-external-events: every event accepted (200) or not (207).
+SUCCESS['server_external_events.create'] = {
+    '200': _see.RESPONSE, '207': _see.RESPONSE}

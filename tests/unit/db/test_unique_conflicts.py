@@ -53,11 +53,11 @@ def test_quota_row_inserted_meanwhile_is_updated(db):
     real = quotas._upsert
     calls = []
 
-    def racing(session, table, key_column, key, limits):
-        calls.append(key)
+    def racing(session, table, keys, limits):
+        calls.append(keys)
         if len(calls) == 1:  # a concurrent PUT inserted the row first
             raise sa.exc.IntegrityError('INSERT', {}, Exception('dup'))
-        real(session, table, key_column, key, limits)
+        real(session, table, keys, limits)
 
     with mock.patch.object(quotas, '_upsert', side_effect=racing):
         quotas.set_project_limits('p', {'cores': 7})
