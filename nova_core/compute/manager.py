@@ -16,7 +16,9 @@ from nova_core import exception
 from nova_core.compute import (
     image_ops,
     power_state,
+    rescue,
     resize,
+    shelve,
     task_states,
     vm_states,
 )
@@ -24,7 +26,7 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 BUILD_EVENT = 'compute_build_and_run_instance'
 #: Build failures that no other host would avoid (the request or its image
 #: is at fault, or the instance is gone): ERROR at once, as Nova's
@@ -375,6 +377,62 @@ class ComputeManager:
     @instance_event('compute_finish_revert_resize')
     def finish_revert_resize(self, context, instance, migration):
         resize.finish_revert_resize(self, context, instance, migration)
+
+    # --- backup, shelve, rescue, password, crash dump (compute.image_ops,
+    # compute.shelve, compute.rescue) ---------------------------------------
+
+    @serialized
+    @instance_event('compute_backup_instance')
+    def backup_instance(self, context, instance, image_id, backup_type,
+                        rotation):
+        image_ops.backup(self, context, instance, image_id, backup_type,
+                         rotation)
+
+    @serialized
+    @instance_event('compute_shelve_instance')
+    def shelve_instance(self, context, instance, image_id,
+                        clean_shutdown=True):
+        shelve.shelve(self, context, instance, image_id, clean_shutdown)
+
+    @serialized
+    @instance_event('compute_shelve_offload_instance')
+    def shelve_offload_instance(self, context, instance,
+                                clean_shutdown=True):
+        shelve.shelve_offload(self, context, instance, clean_shutdown)
+
+    @serialized
+    @instance_event('compute_unshelve_instance')
+    def unshelve_instance(self, context, instance, image_meta):
+        shelve.unshelve(self, context, instance, image_meta)
+
+    def poll_shelved_instances(self, context):
+        """Periodic: offload what was shelved long enough ago."""
+        return shelve.poll_shelved(self, context)
+
+    @serialized
+    @instance_event('compute_rescue_instance')
+    def rescue_instance(self, context, instance, rescue_image_meta,
+                        rescue_password):
+        rescue.rescue(self, context, instance, rescue_image_meta,
+                      rescue_password)
+
+    @serialized
+    @instance_event('compute_unrescue_instance')
+    def unrescue_instance(self, context, instance):
+        rescue.unrescue(self, context, instance)
+
+    @messaging.expected_exceptions(exception.InstanceAgentNotEnabled,
+                                   exception.InstancePasswordSetFailed,
+                                   exception.SetAdminPasswdNotImplemented)
+    @serialized
+    @instance_event('compute_set_admin_password')
+    def set_admin_password(self, context, instance, new_pass):
+        rescue.set_admin_password(self, context, instance, new_pass)
+
+    @serialized
+    @instance_event('compute_trigger_crash_dump')
+    def trigger_crash_dump(self, context, instance):
+        rescue.trigger_crash_dump(self, context, instance)
 
     # --- the hypervisor's own news ----------------------------------------
 
