@@ -46,23 +46,17 @@ NOT_YET = {
         'per-user quotas (?user_id=)',
     'admin.test_quotas.QuotasAdminTestV257.test_get_updated_quotas':
         'per-user quotas (?user_id=)',
-    'servers.test_server_actions.ServerActionsTestOtherB.test_create_backup':
-        'createBackup (issue 12)',
-    'servers.test_server_actions.ServersAaction247Test.test_create_backup':
-        'createBackup (issue 12)',
 }
 
 #: ``[compute-feature-enabled]``: what nova-core's API and its fake driver
 #: do not do (yet), each with the reason. Everything not named here keeps
 #: Tempest's default (on).
 FEATURES_OFF = {
-    'change_password': 'no changePassword action (issue 12)',
     'cold_migration': 'no cold migrate action (issue 12)',
     'live_migration': 'no os-migrateLive (issue 12)',
     'block_migration_for_live_migration': 'no live migration',
-    'shelve': 'no shelve/unshelve (issue 12)',
-    'shelve_migrate': 'no shelve',
-    'rescue': 'no rescue/unrescue (issue 12)',
+    'shelve_migrate': 'unshelve to another host needs cold migration '
+                      '(issue 12)',
     'vnc_console': 'no remote consoles (issue 12)',
     'spice_console': 'no remote consoles',
     'serial_console': 'no remote consoles (issue 12)',
@@ -80,6 +74,9 @@ FEATURES_OFF = {
     'pause': None,
     'suspend': None,
     'snapshot': None,
+    'change_password': None,  # the fake driver sets it
+    'shelve': None,
+    'rescue': None,
 }
 
 

@@ -103,3 +103,22 @@ def test_bad_request_helper_is_nova_shaped(api, server):
         "Invalid input for field/attribute createBackup. Value: {'name': "
         "'x', 'backup_type': 'daily', 'rotation': 1, 'y': 2}. Additional "
         "properties are not allowed ('y' was unexpected)")
+
+
+def test_glance_lists_backups_by_property_and_has_no_tasks(api, server):
+    image_id = _backup(api, server, 'listed', backup_type='monthly').json()[
+        'image_id']
+    _wait_count(server, 'monthly', 1)
+    glance = api.root + '/image/v2/images'
+    found = api.get(glance, params={
+        'image_type': 'backup', 'backup_type': 'monthly',
+        'instance_uuid': server, 'sort_key': 'created_at',
+        'sort_dir': 'asc'}).json()['images']
+    assert [i['id'] for i in found] == [image_id]
+    assert api.get(glance, params={'backup_type': 'yearly',
+                                   'instance_uuid': server}
+                   ).json()['images'] == []
+    assert api.get('%s/%s/tasks' % (glance, image_id)).json() == {
+        'tasks': []}
+    assert api.get('%s/%s/tasks' % (
+        glance, '00000000-0000-0000-0000-000000000000')).status_code == 404
