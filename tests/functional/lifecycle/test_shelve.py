@@ -1,5 +1,7 @@
 """shelve, shelveOffload and unshelve: the image, the states, the freed
 claim and the placement again, as Nova's."""
+import time
+
 import pytest
 
 from nova_core.db import images as db_images
@@ -206,5 +208,26 @@ def test_unshelve_without_its_image_stays_offloaded(api, server):
 def test_delete_offloaded_server(api, image_id):
     server_id = boot(api, image_id, name='gone')
     _shelve(api, server_id)
+    shelve_image = _shelved_image(server_id)
     assert api.delete('/servers/%s' % server_id).status_code == 204
     api.wait_gone(server_id)
+    # As Nova's, the shelve image goes with the server.
+    with pytest.raises(Exception, match='could not be found'):
+        db_images.get(shelve_image)
+
+
+def test_periodic_offload_after_shelved_offload_time(api, server, cloud,
+                                                     conf):
+    """Nova's _poll_shelved_instances: only what was shelved at least
+    shelved_offload_time seconds ago is offloaded."""
+    from nova_core import context
+    conf.config(shelved_offload_time=3600)
+    _shelve(api, server, 'SHELVED')
+    manager = cloud.services[1].manager
+    ctxt = context.get_admin_context()
+    assert manager.poll_shelved_instances(ctxt) == 0
+    conf.config(shelved_offload_time=1)
+    time.sleep(1.1)
+    assert manager.poll_shelved_instances(ctxt) == 1
+    api.wait_for(server, 'SHELVED_OFFLOADED')
+    assert db_instances.get(server)['host'] is None
