@@ -330,7 +330,8 @@ def _purposes(values, expected):
         if required is not None and not (expected and
                                          expected <= required):
             raise Refused('%s=%r is written only from task_state %s'
-                          % (key, value, ' or '.join(sorted(required))))
+                          % (key, value,
+                             ' or '.join(sorted(map(str, required)))))
 
 
 def _event(event, host):
