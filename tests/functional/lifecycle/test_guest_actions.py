@@ -69,3 +69,16 @@ def test_trigger_crash_dump_of_paused_server_409_not_ready(api, server):
 def test_trigger_crash_dump_bad_bodies_400(api, server, value):
     assert api.action(server, {'trigger_crash_dump': value}
                       ).status_code == 400
+
+
+def test_change_password_the_guest_refuses_409(api, server, conf):
+    conf.config(fail_operations=['set_admin_password'],
+                fail_instance_names='^life$', group='fake')
+    response = api.action(server, {'changePassword': {'adminPass': 'x'}})
+    assert response.status_code == 409, response.text
+    assert fault(response)[2] == ('Failed to set admin password on %s '
+                                  'because error setting admin password'
+                                  % server)
+    assert api.server(server)['OS-EXT-STS:task_state'] is None
+    assert wait_events(server, 'changePassword', 1) == [
+        ('compute_set_admin_password', 'Error')]
