@@ -231,3 +231,18 @@ def test_periodic_offload_after_shelved_offload_time(api, server, cloud,
     assert manager.poll_shelved_instances(ctxt) == 1
     api.wait_for(server, 'SHELVED_OFFLOADED')
     assert db_instances.get(server)['host'] is None
+
+
+def test_failed_shelve_deletes_its_image_and_clears_the_task(api, server,
+                                                             conf):
+    conf.config(fail_operations=['snapshot'], fail_instance_names='^life$',
+                group='fake')
+    before = {i['id'] for i in db_images.get_all()}
+    assert api.action(server, {'shelve': None}).status_code == 202
+    assert wait_events(server, 'shelve', 1) == [
+        ('compute_shelve_instance', 'Error')]
+    shown = api.wait_for(server, 'ACTIVE', 'SHUTOFF')
+    assert shown['OS-EXT-STS:task_state'] is None
+    assert {i['id'] for i in db_images.get_all()} == before
+    assert 'told to fail snapshot' in db_instances.faults_latest([server])[
+        server]['message']
