@@ -207,6 +207,32 @@ class InstanceExists(VirtDriverError):
     msg_fmt = 'Instance %(name)s already exists on the hypervisor.'
 
 
+# --- guest operations: password, crash dump, rescue ----------------------
+
+class InstanceAgentNotEnabled(Conflict):
+    """No guest agent to set a password through (Nova's 409)."""
+    msg_fmt = 'QEMU guest agent is not enabled'
+
+
+class InstancePasswordSetFailed(Conflict):
+    msg_fmt = ('Failed to set admin password on %(instance)s because '
+               '%(reason)s')
+
+
+class SetAdminPasswdNotImplemented(NovaCoreException):
+    """The driver has no way at all to set a password (Nova's 501)."""
+    msg_fmt = 'Unable to set password on instance'
+    code = 501
+
+
+class TriggerCrashDumpNotSupported(Invalid):
+    msg_fmt = 'Triggering crash dump is not supported'
+
+
+class InstanceNotRescuable(Invalid):
+    msg_fmt = 'Instance %(instance_id)s cannot be rescued: %(reason)s'
+
+
 class DBAccessForbidden(NovaCoreException):
     msg_fmt = ('No database access from a compute process: %(what)s. '
                'Compute nodes reach the database only through the conductor.')

@@ -39,23 +39,17 @@ NOT_YET = {
     'admin.test_hosts': 'os-hosts (gone from 2.43; not built)',
     'admin.test_migrations.': 'os-migrations and cold migrate (issue 12)',
     'admin.test_instance_usage_audit_log': 'os-instance_usage_audit_log',
-    'servers.test_server_actions.ServerActionsTestOtherB.test_create_backup':
-        'createBackup (issue 12)',
-    'servers.test_server_actions.ServersAaction247Test.test_create_backup':
-        'createBackup (issue 12)',
 }
 
 #: ``[compute-feature-enabled]``: what nova-core's API and its fake driver
 #: do not do (yet), each with the reason. Everything not named here keeps
 #: Tempest's default (on).
 FEATURES_OFF = {
-    'change_password': 'no changePassword action (issue 12)',
     'cold_migration': 'no cold migrate action (issue 12)',
     'live_migration': 'no os-migrateLive (issue 12)',
     'block_migration_for_live_migration': 'no live migration',
-    'shelve': 'no shelve/unshelve (issue 12)',
-    'shelve_migrate': 'no shelve',
-    'rescue': 'no rescue/unrescue (issue 12)',
+    'shelve_migrate': 'unshelve to another host needs cold migration '
+                      '(issue 12)',
     'vnc_console': 'no remote consoles (issue 12)',
     'spice_console': 'no remote consoles',
     'serial_console': 'no remote consoles (issue 12)',
@@ -73,6 +67,9 @@ FEATURES_OFF = {
     'pause': None,
     'suspend': None,
     'snapshot': None,
+    'change_password': None,  # the fake driver sets it
+    'shelve': None,
+    'rescue': None,
 }
 
 

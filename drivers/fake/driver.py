@@ -246,6 +246,62 @@ class FakeDriver(driver.ComputeDriver):
         upload(io.BytesIO(b'fake snapshot of ' + instance['uuid'].encode()),
                'raw')
 
+    # --- rescue, password, crash dump -----------------------------------
+
+    def rescue(self, context, instance, rescue_image_meta,
+               admin_password=None):
+        """The guest runs from the rescue image; what it ran before is kept
+        in the record for the unrescue."""
+        self._maybe_fail('rescue', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            guest['rescue'] = {'state': guest['state'],
+                               'image': rescue_image_meta.get('id')}
+            guest['state'] = power_state.RUNNING
+            guest['console'].append('[fake] %s rescued with image %s' % (
+                instance['name'], rescue_image_meta.get('id')))
+            self._save(instance['uuid'])
+
+    def unrescue(self, context, instance):
+        self._maybe_fail('unrescue', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            guest.pop('rescue', None)
+            guest['state'] = power_state.RUNNING
+            guest['console'].append('[fake] %s unrescued' % instance['name'])
+            self._save(instance['uuid'])
+
+    def set_admin_password(self, instance, new_pass):
+        """Kept with the guest, as a guest agent would set it."""
+        self._maybe_fail('set_admin_password', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            if guest['state'] != power_state.RUNNING:
+                raise exception.InstanceNotRunning(
+                    instance_id=instance['uuid'])
+            guest['admin_password'] = new_pass
+            guest['console'].append('[fake] admin password set')
+            self._save(instance['uuid'])
+
+    def trigger_crash_dump(self, instance):
+        """Counted and logged on the console, as a kernel prints its
+        NMI."""
+        self._maybe_fail('trigger_crash_dump', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            if guest['state'] != power_state.RUNNING:
+                raise exception.InstanceNotRunning(
+                    instance_id=instance['uuid'])
+            guest['crash_dumps'] = guest.get('crash_dumps', 0) + 1
+            guest['console'].append('[fake] Kernel panic - not syncing: '
+                                    'NMI: Not continuing')
+            self._save(instance['uuid'])
+
+    def guest(self, instance_uuid):
+        """A copy of a guest's record (for tests and tools)."""
+        with self._lock:
+            return json.loads(json.dumps(self._guests[instance_uuid]))
+
     # --- rebuild and resize ---------------------------------------------
 
     #: A guest's record can "move" to another fake host.

@@ -34,6 +34,7 @@ from nova_core_drivers.libvirt import (
     guest_files,
     guest_xml,
     imagecache,
+    rescue,
 )
 from nova_core_drivers.libvirt import host as libvirt_host
 
@@ -412,6 +413,28 @@ class LibvirtDriver(virt_driver.ComputeDriver):
             return
         with self._translated('restore domain', instance):
             dom.createWithFlags(0)
+
+    # --- rescue, password, crash dump (see .rescue) -------------------------
+
+    def rescue(self, context, instance, rescue_image_meta,
+               admin_password=None):
+        rescue.rescue(self, context, instance, rescue_image_meta)
+
+    def unrescue(self, context, instance):
+        rescue.unrescue(self, context, instance)
+
+    def set_admin_password(self, instance, new_pass):
+        rescue.set_admin_password(self, instance, new_pass)
+
+    def trigger_crash_dump(self, instance):
+        rescue.trigger_crash_dump(self, instance)
+
+    def _define(self, instance, xml):
+        with self._translated('define domain', instance):
+            return self.host.get_connection().defineXML(xml)
+
+    def _error(self, exc, action, instance):
+        return errors.from_libvirt(exc, action, instance, self.host.uri)
 
     # --- resize (on this host only) -----------------------------------------
 

@@ -132,3 +132,25 @@ def with_flavor(xml, instance):
         elem.text = flavor.get('name') or ''
         elem.set('id', flavor.get('flavorid') or '')
     return ET.tostring(root, encoding='unicode')
+
+
+def rescue_xml(xml, original_xml, root_disk):
+    """The rescue domain ``xml`` with the guest's own disk ``root_disk``
+    attached second (``vdb``) and the interfaces of ``original_xml``
+    (the same MACs, so the guest keeps its addresses)."""
+    ET.register_namespace(NS_PREFIX, NS)
+    root = ET.fromstring(xml)
+    devices = root.find('devices')
+    for old in devices.findall('interface'):
+        devices.remove(old)
+    first_disk = list(devices).index(devices.find('disk'))
+    disk = ET.Element('disk', type='file', device='disk')
+    _sub(disk, 'driver', name='qemu', type='qcow2')
+    _sub(disk, 'source', file=root_disk)
+    _sub(disk, 'target', dev='vdb', bus='virtio')
+    devices.insert(first_disk + 1, disk)
+    for position, iface in enumerate(
+            ET.fromstring(original_xml).findall('devices/interface')):
+        devices.insert(first_disk + 2 + position, iface)
+    ET.indent(root)
+    return ET.tostring(root, encoding='unicode')

@@ -10,11 +10,12 @@ import secrets
 import time
 import uuid as uuid_lib
 
+import flask
 import oslo_messaging as messaging
 import sqlalchemy.exc as sa_exc
 
 from nova_core import exception, network, policy, quota, rpc, utils
-from nova_core.api import server_group_hints
+from nova_core.api import image_registry, server_group_hints
 from nova_core.api.schemas import types
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.conductor import rpcapi as conductor_rpcapi
@@ -254,6 +255,7 @@ class ServersAPI:
         if instance['task_state'] == task_states.DELETING:
             return  # already on its way out; Nova answers 204 too
         self._record(context, instance, 'delete')
+        _delete_shelve_image(instance)
         if instance['host'] is None or not self.host_up(instance['host']):
             db_instances.destroy(instance['uuid'])
             return
@@ -374,6 +376,21 @@ def boot_image_ref(server):
                        'differ.' % (image_ref, bdm_image))
         image_ref = image_ref or bdm_image
     return image_ref
+
+
+def _delete_shelve_image(instance):
+    """As Nova: deleting a shelved server deletes its shelve image."""
+    if instance['vm_state'] not in (vm_states.SHELVED,
+                                    vm_states.SHELVED_OFFLOADED):
+        return
+    image_id = (instance['system_metadata'] or {}).get('shelved_image_id')
+    try:
+        image = db_images.get(image_id)
+    except exception.ImageNotFound:
+        return
+    image_registry.delete(
+        flask.current_app.extensions['nova_core']['image_store'], None,
+        image)
 
 
 def check_state(instance, action, vm_state_from, task_state_from):

@@ -54,18 +54,21 @@ def rebuild(manager, context, instance, image_meta, admin_password=None,
                  instance['uuid'], exc)
 
 
-def snapshot(manager, context, instance, image_id):
-    """Capture the guest's disk into the queued image ``image_id``.
+def snapshot(manager, context, instance, image_id,
+             task=task_states.IMAGE_SNAPSHOT):
+    """Capture the guest's disk into the queued image ``image_id``; the API
+    set ``task`` (``image_snapshot``, or ``image_backup`` for a backup).
 
     On failure the image is deleted and the instance keeps its state.
+    Returns True when the image was made.
     """
     try:
         instance = manager._update(
             context, instance, task_state=task_states.IMAGE_PENDING_UPLOAD,
-            expected_task_state=task_states.IMAGE_SNAPSHOT)
+            expected_task_state=task)
     except GONE as exc:
         LOG.info('Not snapshotting instance %s: %s', instance['uuid'], exc)
-        _delete_image(manager, context, image_id)
+        delete_image(manager, context, image_id)
         return
     images = manager.driver.image_service
 
@@ -84,12 +87,12 @@ def snapshot(manager, context, instance, image_id):
         # A delete came meanwhile: it keeps its task_state.
         LOG.info('Instance %s changed while snapshotting: %s',
                  instance['uuid'], exc)
-        _delete_image(manager, context, image_id)
+        delete_image(manager, context, image_id)
         return
     except Exception as exc:
         # Also a guest missing on the hypervisor (InstanceNotFound): the
         # snapshot fails, its task is cleared, the action records why.
-        _delete_image(manager, context, image_id)
+        delete_image(manager, context, image_id)
         manager._fail_action(context, instance, exc, expected_task_state=(
             task_states.IMAGE_PENDING_UPLOAD, task_states.IMAGE_UPLOADING))
         raise
@@ -101,9 +104,32 @@ def snapshot(manager, context, instance, image_id):
     except GONE as exc:
         LOG.info('Instance %s changed while snapshotting: %s',
                  instance['uuid'], exc)
+    return True
 
 
-def _delete_image(manager, context, image_id):
+def backup(manager, context, instance, image_id, backup_type, rotation):
+    """A snapshot into the backup image ``image_id``, then the rotation:
+    of the instance's backups of ``backup_type``, only the ``rotation``
+    newest are kept, as Nova's ``_rotate_backups``."""
+    if snapshot(manager, context, instance, image_id,
+                task=task_states.IMAGE_BACKUP):
+        rotate_backups(manager, context, instance, image_id, backup_type,
+                       rotation)
+
+
+def rotate_backups(manager, context, instance, image_id, backup_type,
+                   rotation):
+    """Delete the oldest backups beyond ``rotation``; the one just made
+    (``image_id``) counts as the newest whatever the clock's precision."""
+    others = [i for i in manager.conductor.instance_backups(
+        context, instance['uuid'], backup_type) if i != image_id]
+    for old in ([image_id] + others)[rotation:]:
+        LOG.info('Rotating out backup %s of instance %s', old,
+                 instance['uuid'])
+        delete_image(manager, context, old)
+
+
+def delete_image(manager, context, image_id):
     images = manager.driver.image_service
     if images is None:
         return
@@ -111,6 +137,5 @@ def _delete_image(manager, context, image_id):
         images.delete(context, image_id)
     except exception.ImageNotFound:
         pass
-    except Exception:  # noqa: BLE001 - report the snapshot's own error
-        LOG.exception('Could not delete image %s of a failed snapshot',
-                      image_id)
+    except Exception:  # noqa: BLE001 - report the operation's own error
+        LOG.exception('Could not delete image %s', image_id)

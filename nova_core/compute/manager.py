@@ -17,7 +17,9 @@ from nova_core.compute import (
     external_events,
     image_ops,
     power_state,
+    rescue,
     resize,
+    shelve,
     task_states,
     vm_states,
 )
@@ -395,6 +397,61 @@ class ComputeManager:
         :func:`nova_core.compute.external_events.power_update`."""
         external_events.power_update(self, context, instance,
                                      target_power_state)
+    # --- backup, shelve, rescue, password, crash dump (compute.image_ops,
+    # compute.shelve, compute.rescue) ---------------------------------------
+
+    @serialized
+    @instance_event('compute_backup_instance')
+    def backup_instance(self, context, instance, image_id, backup_type,
+                        rotation):
+        image_ops.backup(self, context, instance, image_id, backup_type,
+                         rotation)
+
+    @serialized
+    @instance_event('compute_shelve_instance')
+    def shelve_instance(self, context, instance, image_id,
+                        clean_shutdown=True):
+        shelve.shelve(self, context, instance, image_id, clean_shutdown)
+
+    @serialized
+    @instance_event('compute_shelve_offload_instance')
+    def shelve_offload_instance(self, context, instance,
+                                clean_shutdown=True):
+        shelve.shelve_offload(self, context, instance, clean_shutdown)
+
+    @serialized
+    @instance_event('compute_unshelve_instance')
+    def unshelve_instance(self, context, instance, image_meta):
+        shelve.unshelve(self, context, instance, image_meta)
+
+    def poll_shelved_instances(self, context):
+        """Periodic: offload what was shelved long enough ago."""
+        return shelve.poll_shelved(self, context)
+
+    @serialized
+    @instance_event('compute_rescue_instance')
+    def rescue_instance(self, context, instance, rescue_image_meta,
+                        rescue_password):
+        rescue.rescue(self, context, instance, rescue_image_meta,
+                      rescue_password)
+
+    @serialized
+    @instance_event('compute_unrescue_instance')
+    def unrescue_instance(self, context, instance):
+        rescue.unrescue(self, context, instance)
+
+    @messaging.expected_exceptions(exception.InstanceAgentNotEnabled,
+                                   exception.InstancePasswordSetFailed,
+                                   exception.SetAdminPasswdNotImplemented)
+    @serialized
+    @instance_event('compute_set_admin_password')
+    def set_admin_password(self, context, instance, new_pass):
+        rescue.set_admin_password(self, context, instance, new_pass)
+
+    @serialized
+    @instance_event('compute_trigger_crash_dump')
+    def trigger_crash_dump(self, context, instance):
+        rescue.trigger_crash_dump(self, context, instance)
 
     # --- the hypervisor's own news ----------------------------------------
 

@@ -7,7 +7,9 @@ Versions:
 * 1.1 - Soft delete and restore, rebuild, snapshot, resizes (resize,
   finish, confirm, revert) and driver_capabilities.
 * 1.2 - get_host_uptime, get_instance_diagnostics.
-* 1.3 - external_instance_event.
+* 1.3 - external_instance_event; backup_instance, shelve_instance,
+  shelve_offload_instance, unshelve_instance, rescue_instance,
+  unrescue_instance, set_admin_password, trigger_crash_dump.
 """
 import oslo_messaging as messaging
 
@@ -137,3 +139,47 @@ class ComputeAPI:
         self.client.prepare(server=host, version='1.3').cast(
             ctxt, 'external_instance_event', instances=instances,
             events=events, host=host)
+    # --- backup, shelve, rescue, password, crash dump (1.3) ---------------
+
+    def backup_instance(self, ctxt, instance, image_id, backup_type,
+                        rotation):
+        self._on(instance, '1.3').cast(
+            ctxt, 'backup_instance', instance=instance, image_id=image_id,
+            backup_type=backup_type, rotation=rotation)
+
+    def shelve_instance(self, ctxt, instance, image_id, clean_shutdown=True):
+        self._on(instance, '1.3').cast(
+            ctxt, 'shelve_instance', instance=instance, image_id=image_id,
+            clean_shutdown=clean_shutdown)
+
+    def shelve_offload_instance(self, ctxt, instance, clean_shutdown=True):
+        self._on(instance, '1.3').cast(
+            ctxt, 'shelve_offload_instance', instance=instance,
+            clean_shutdown=clean_shutdown)
+
+    def unshelve_instance(self, ctxt, instance, image_meta):
+        """To ``instance['host']``: the host it stayed on (SHELVED,
+        ``image_meta`` None) or the one the conductor claimed."""
+        self._on(instance, '1.3').cast(
+            ctxt, 'unshelve_instance', instance=instance,
+            image_meta=image_meta)
+
+    def rescue_instance(self, ctxt, instance, rescue_image_meta,
+                        rescue_password):
+        self._on(instance, '1.3').cast(
+            ctxt, 'rescue_instance', instance=instance,
+            rescue_image_meta=rescue_image_meta,
+            rescue_password=rescue_password)
+
+    def unrescue_instance(self, ctxt, instance):
+        self._on(instance, '1.3').cast(ctxt, 'unrescue_instance',
+                                       instance=instance)
+
+    def set_admin_password(self, ctxt, instance, new_pass):
+        """A call, as Nova's: the API answers with the driver's verdict."""
+        return self._on(instance, '1.3').call(
+            ctxt, 'set_admin_password', instance=instance, new_pass=new_pass)
+
+    def trigger_crash_dump(self, ctxt, instance):
+        self._on(instance, '1.3').cast(ctxt, 'trigger_crash_dump',
+                                       instance=instance)

@@ -67,6 +67,9 @@ def _periodic_tasks(conf, manager, ctxt):
     if conf.running_deleted_instance_poll_interval > 0:
         tasks.append((conf.running_deleted_instance_poll_interval,
                       lambda: reconcile.reap_running_deleted(manager, ctxt)))
+    if conf.shelved_poll_interval > 0 and conf.shelved_offload_time > 0:
+        tasks.append((conf.shelved_poll_interval,
+                      lambda: manager.poll_shelved_instances(ctxt)))
     return tasks
 
 

@@ -274,11 +274,15 @@ def instance_start_reclaim(ctxt, host, kw):
 UPDATE_FIELDS = {
     'vm_state': _one_of(vm_states.ACTIVE, vm_states.STOPPED,
                         vm_states.PAUSED, vm_states.SUSPENDED,
-                        vm_states.SOFT_DELETED, vm_states.ERROR),
+                        vm_states.SOFT_DELETED, vm_states.RESCUED,
+                        vm_states.ERROR),
     'task_state': _one_of(None, task_states.SPAWNING,
                           task_states.REBUILD_SPAWNING,
                           task_states.IMAGE_PENDING_UPLOAD,
-                          task_states.IMAGE_UPLOADING),
+                          task_states.IMAGE_UPLOADING,
+                          task_states.SHELVING_IMAGE_PENDING_UPLOAD,
+                          task_states.SHELVING_IMAGE_UPLOADING,
+                          task_states.SHELVING_OFFLOADING),
     'power_state': POWER_STATES,
     'launched_at': _iso_time,
     'terminated_at': _iso_time,
@@ -287,12 +291,20 @@ UPDATE_FIELDS = {
 #: Values only one step of one operation writes: (field, value) -> the
 #: task_states the update must be conditional on (``expected_task_state``).
 PURPOSES = {
-    ('task_state', task_states.SPAWNING): {task_states.SCHEDULING},
+    ('task_state', task_states.SPAWNING): {task_states.SCHEDULING,
+                                           task_states.UNSHELVING},
     ('task_state', task_states.REBUILD_SPAWNING): {task_states.REBUILDING},
     ('task_state', task_states.IMAGE_PENDING_UPLOAD):
-        {task_states.IMAGE_SNAPSHOT},
+        {task_states.IMAGE_SNAPSHOT, task_states.IMAGE_BACKUP},
     ('task_state', task_states.IMAGE_UPLOADING):
         {task_states.IMAGE_PENDING_UPLOAD},
+    ('task_state', task_states.SHELVING_IMAGE_PENDING_UPLOAD):
+        {task_states.SHELVING},
+    ('task_state', task_states.SHELVING_IMAGE_UPLOADING):
+        {task_states.SHELVING_IMAGE_PENDING_UPLOAD},
+    # The periodic offload of a server shelved long enough.
+    ('task_state', task_states.SHELVING_OFFLOADING): {None},
+    ('vm_state', vm_states.RESCUED): {task_states.RESCUING},
     ('vm_state', vm_states.SOFT_DELETED): {task_states.SOFT_DELETING},
     ('deleted_at', None): {task_states.RESTORING},
     'launched_at': {task_states.SPAWNING, task_states.REBUILD_SPAWNING},
@@ -318,7 +330,8 @@ def _purposes(values, expected):
         if required is not None and not (expected and
                                          expected <= required):
             raise Refused('%s=%r is written only from task_state %s'
-                          % (key, value, ' or '.join(sorted(required))))
+                          % (key, value,
+                             ' or '.join(sorted(map(str, required)))))
 
 
 def _event(event, host):
@@ -463,6 +476,44 @@ def resize_step(ctxt, host, kw):
                       instance=uuid)
 
 
+# --- shelving and backups --------------------------------------------------
+
+_POWER_FIELD = {'power_state': POWER_STATES}
+#: step -> the values it carries (see nova_core.conductor.shelve).
+SHELVE_STEPS = {
+    'shelved': dict(_POWER_FIELD, image_id=lambda v: _text(v, 36),
+                    offload=lambda v: isinstance(v, bool)),
+    'offloaded': {},
+    'unshelved': _POWER_FIELD,
+    'unshelve_failed': dict(
+        _POWER_FIELD, message=lambda v: _text(v, MAX_DETAILS),
+        details=lambda v: _text(v, MAX_DETAILS, none=True),
+        host=lambda v: True),
+}
+
+
+@in_transaction
+def shelve_step(ctxt, host, kw):
+    """Only the instance's host reports its shelve steps; the step's own
+    UPDATE is conditional on the task_state the step follows."""
+    uuid, step = kw.get('instance_uuid'), kw.get('step')
+    if step not in SHELVE_STEPS:
+        raise Refused('unknown shelve step %r' % (step,), instance=uuid)
+    values = kw.get('values') or {}
+    _fields('shelve step %s' % step, values, SHELVE_STEPS[step])
+    if 'host' in values:
+        _is_caller(host, values['host'])
+    _lock_instance(uuid, host)
+
+
+@in_transaction
+def instance_backups(ctxt, host, kw):
+    """Read only: the backups of an instance of this host."""
+    if not _text(kw.get('backup_type')):
+        raise Refused('bad backup_type')
+    _lock_instance(kw.get('instance_uuid'), host)
+
+
 #: method -> rule, for the calls compute hosts make.
 COMPUTE_RULES = {
     rule.__name__: rule for rule in (
@@ -472,4 +523,4 @@ COMPUTE_RULES = {
         instance_get_all_by_host, instance_get_reclaimable,
         instance_start_reclaim, instance_update, instance_destroy,
         instance_build_failed, instance_fault_create, action_event_start,
-        action_event_finish, resize_step)}
+        action_event_finish, resize_step, shelve_step, instance_backups)}

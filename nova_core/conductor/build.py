@@ -101,7 +101,7 @@ def _schedule(context, uuid, spec, conf, started):
         # The server group is read and locked in the claim's
         # transaction: its policy holds against concurrent builds.
         spec = group_policy.with_group(spec, lock=True)
-        node = _claim_first_fitting(uuid, spec, conf)
+        node = claim_first_fitting(uuid, spec, conf)
         # Scheduling takes milliseconds: the event is written whole,
         # with the claim.
         db_actions.event_finish(uuid, context.request_id, EVENT,
@@ -110,7 +110,7 @@ def _schedule(context, uuid, spec, conf, started):
     return node
 
 
-def _claim_first_fitting(uuid, spec, conf):
+def claim_first_fitting(uuid, spec, conf):
     for node in host_selection.select_hosts(spec, conf):
         zone = (node['service'].get('availability_zone') or
                 conf.default_availability_zone)

@@ -7,7 +7,7 @@ import oslo_messaging as messaging
 from nova_core import exception, network
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.compute import task_states, vm_states
-from nova_core.conductor import build, deadlines, resize
+from nova_core.conductor import build, deadlines, resize, shelve
 from nova_core.db import actions as db_actions
 from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
@@ -18,7 +18,7 @@ from nova_core.db.retry import retry_on_db_error
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 
 
 class ConductorManager:
@@ -224,3 +224,17 @@ class ConductorManager:
         reschedule_builds_on_down_hosts`)."""
         return build.reschedule_builds_on_down_hosts(
             context, self.conf, self.compute_rpcapi)
+
+    # --- shelving and backups (see conductor.shelve) ---------------------
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceTaskStateConflict)
+    def shelve_step(self, context, instance_uuid, step, values=None):
+        return shelve.step(context, instance_uuid, step, values)
+
+    def unshelve_instance(self, context, instance, request_spec):
+        shelve.unshelve_instance(context, self.conf, self.compute_rpcapi,
+                                 instance, request_spec)
+
+    def instance_backups(self, context, instance_uuid, backup_type):
+        return shelve.backups(instance_uuid, backup_type)

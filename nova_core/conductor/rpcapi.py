@@ -10,12 +10,14 @@ spread over however many conductors run. Versions:
   service_stopped (a compute stopping on purpose is down at once),
   instance_get_deleted (guests of deleted servers are reaped) and
   confirm_resize (asked by the API).
+* 1.3 - Shelving (shelve_step, unshelve_instance) and backups
+  (instance_backups, for their rotation).
 """
 import oslo_messaging as messaging
 
 from nova_core import host_auth, rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 #: Seconds a stopping service waits for a conductor to mark it down.
 STOP_TIMEOUT = 10
 
@@ -168,3 +170,25 @@ class ConductorAPI:
         return self.client.prepare(version='1.2').call(
             ctxt, 'reschedule_build', instance_uuid=instance_uuid,
             host=host, reason=reason, restarted=restarted, event=event)
+
+    # --- shelving and backups (1.3) --------------------------------------
+
+    def shelve_step(self, ctxt, instance_uuid, step, values=None):
+        """Record a step of a shelve or unshelve (see
+        :func:`nova_core.conductor.shelve.step`)."""
+        return self.client.prepare(version='1.3').call(
+            ctxt, 'shelve_step', instance_uuid=instance_uuid, step=step,
+            values=values)
+
+    def unshelve_instance(self, ctxt, instance, request_spec):
+        """Asked by the API: place a shelved server again and boot it."""
+        self.client.prepare(version='1.3').cast(
+            ctxt, 'unshelve_instance', instance=instance,
+            request_spec=request_spec)
+
+    def instance_backups(self, ctxt, instance_uuid, backup_type):
+        """The ids of the instance's backup images of ``backup_type``,
+        newest first (what a rotation deletes the tail of)."""
+        return self.client.prepare(version='1.3').call(
+            ctxt, 'instance_backups', instance_uuid=instance_uuid,
+            backup_type=backup_type)

@@ -92,6 +92,17 @@ build_opts = [
         'resize_confirm_window', default=0, min=0,
         help='Seconds after which a finished resize that nobody confirmed '
              'or reverted is confirmed by the conductor. 0 disables it.'),
+    cfg.IntOpt(
+        'shelved_offload_time', default=0, min=-1,
+        help='Seconds a shelved server keeps its guest and resources on its '
+             'host before the compute offloads it (SHELVED_OFFLOADED: the '
+             'guest is removed and the claim given back). 0 offloads at '
+             'once when shelving; -1 never offloads on its own (only '
+             'shelveOffload does), as Nova\'s option.'),
+    cfg.IntOpt(
+        'shelved_poll_interval', default=3600, min=-1,
+        help='Seconds between the compute\'s checks for shelved servers '
+             'past shelved_offload_time. 0 or -1 disables the check.'),
 ]
 
 ALL_OPTS = (service_opts + compute_opts + allocation_opts + build_opts)

@@ -33,6 +33,9 @@ METADATA_FROM = (vs.ACTIVE, vs.PAUSED, vs.SUSPENDED, vs.STOPPED)
 RESIZE_FROM = (vs.ACTIVE, vs.STOPPED)
 REBUILD_FROM = (vs.ACTIVE, vs.STOPPED, vs.ERROR)
 IDLE = (None,)
+SHELVE_FROM = (vs.ACTIVE, vs.STOPPED, vs.PAUSED, vs.SUSPENDED)
+RESCUE_FROM = (vs.ACTIVE, vs.STOPPED, vs.ERROR)
+CRASH_DUMP_FROM = (vs.ACTIVE, vs.PAUSED, vs.RESCUED, vs.RESIZED, vs.ERROR)
 
 
 def _item(key, label, vm_states, task_states=IDLE, persona='member',
@@ -72,6 +75,17 @@ ITEMS = (
     _item('os-start', 'Start instance', (vs.STOPPED,)),
     _item('resize', 'Resize instance', RESIZE_FROM, form=True),
     _item('rebuild', 'Rebuild instance', REBUILD_FROM, form=True),
+    _item('createBackup', 'Create backup', SNAPSHOT_FROM, form=True),
+    _item('changePassword', 'Change password', (vs.ACTIVE,), form=True),
+    _item('shelve', 'Shelve instance', SHELVE_FROM, confirm=True),
+    _item('shelveOffload', 'Offload shelved instance', (vs.SHELVED,),
+          persona='admin'),
+    _item('unshelve', 'Unshelve instance',
+          (vs.SHELVED, vs.SHELVED_OFFLOADED), needs_host=False),
+    _item('rescue', 'Rescue instance', RESCUE_FROM, confirm=True),
+    _item('unrescue', 'Unrescue instance', (vs.RESCUED,)),
+    _item('trigger_crash_dump', 'Trigger crash dump', CRASH_DUMP_FROM,
+          confirm=True),
     _item('restore', 'Restore instance', (vs.SOFT_DELETED,)),
     _item('forceDelete', 'Force delete instance', (vs.SOFT_DELETED,),
           confirm=True, needs_host=False),

@@ -1,12 +1,15 @@
 """The menu's actions that need input: snapshot, edit, metadata,
-security groups, resize and rebuild, each a small form page of its own."""
+security groups, resize, rebuild, backup and password, each a small form
+page of its own."""
 import flask
 
 from nova_core.dashboard import client, menu, rows, validate, web
 
 bp = web.bp
 FORMS = ('createImage', 'edit', 'metadata', 'securityGroups', 'resize',
-         'rebuild')
+         'rebuild', 'createBackup', 'changePassword')
+#: Backup types offered (any string is valid for the API).
+BACKUP_TYPES = ('daily', 'weekly')
 #: The security groups there are: without a networking service, one.
 SECURITY_GROUPS = ('default',)
 
@@ -43,11 +46,34 @@ def _send(key, server, form, choices):
                                  {f['id'] for f in choices['flavors']},
                                  'new flavor')
         api.action(server_id, {'resize': {'flavorRef': flavor}})
+    elif key in ('createBackup', 'changePassword'):
+        _send_guest_form(api, server_id, key, form)
     elif key == 'rebuild':
         image = validate.choice(form.get('image'),
                                 {i['id'] for i in choices['images']},
                                 'image')
         api.action(server_id, {'rebuild': {'imageRef': image}})
+
+
+def _send_guest_form(api, server_id, key, form):
+    if key == 'createBackup':
+        rotation = (form.get('rotation') or '').strip()
+        if not rotation.isdigit() or int(rotation) > 1000:
+            raise validate.Invalid('Rotation must be a number from 0 to '
+                                   '1000.')
+        api.action(server_id, {'createBackup': {
+            'name': validate.name(form.get('name'), 'Backup name'),
+            'backup_type': validate.choice(form.get('backup_type'),
+                                           BACKUP_TYPES, 'backup type'),
+            'rotation': int(rotation)}})
+        return
+    password = form.get('password') or ''
+    if not password or len(password) > 255:
+        raise validate.Invalid('A password of 1 to 255 characters is '
+                               'needed.')
+    if password != form.get('confirm_password'):
+        raise validate.Invalid('The passwords do not match.')
+    api.action(server_id, {'changePassword': {'adminPass': password}})
 
 
 def _member_of(server):
@@ -97,6 +123,7 @@ def server_form(server_id, key):
     return flask.render_template(
         'server_form.html', key=key, item=menu.BY_KEY[key], server=server,
         error=error, form=flask.request.form, metadata=metadata,
-        security_groups=SECURITY_GROUPS, member_of=_member_of(server),
+        security_groups=SECURITY_GROUPS, backup_types=BACKUP_TYPES,
+        member_of=_member_of(server),
         flavor_text=rows.flavor_text, next=flask.request.values.get(
             'next', ''), **choices), 400 if error else 200

@@ -15,6 +15,7 @@ from nova_core.policies import (
     flavor_access,
     flavor_extra_specs,
     flavor_manage,
+    guest_actions,
     hypervisors,
     images,
     instance_actions,
@@ -26,6 +27,7 @@ from nova_core.policies import (
     overdue_tasks,
     quota_class_sets,
     quota_sets,
+    rescue,
     security_groups,
     server_diagnostics,
     server_external_events,
@@ -35,6 +37,7 @@ from nova_core.policies import (
     server_tags,
     servers,
     services,
+    shelve,
     simple_tenant_usage,
 )
 
@@ -57,4 +60,5 @@ def list_rules():
         security_groups.list_rules(), aggregates.list_rules(),
         availability_zone.list_rules(), simple_tenant_usage.list_rules(),
         server_diagnostics.list_rules(),
-        server_external_events.list_rules()))
+        server_external_events.list_rules(), shelve.list_rules(),
+        rescue.list_rules(), guest_actions.list_rules()))

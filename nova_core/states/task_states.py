@@ -12,6 +12,17 @@ IMAGE_UPLOADING = 'image_uploading'
 
 UPDATING_PASSWORD = 'updating_password'
 
+IMAGE_BACKUP = 'image_backup'
+
+SHELVING = 'shelving'
+SHELVING_IMAGE_PENDING_UPLOAD = 'shelving_image_pending_upload'
+SHELVING_IMAGE_UPLOADING = 'shelving_image_uploading'
+SHELVING_OFFLOADING = 'shelving_offloading'
+UNSHELVING = 'unshelving'
+
+RESCUING = 'rescuing'
+UNRESCUING = 'unrescuing'
+
 RESIZE_PREP = 'resize_prep'
 RESIZE_MIGRATING = 'resize_migrating'
 RESIZE_MIGRATED = 'resize_migrated'

@@ -191,6 +191,43 @@ class ComputeDriver(abc.ABC):
         :raises: InstanceNotFound, VirtDriverError.
         """
 
+    # --- rescue, password, crash dump ---------------------------------------
+
+    @abc.abstractmethod
+    def rescue(self, context, instance, rescue_image_meta,
+               admin_password=None):
+        """Boot the guest from ``rescue_image_meta`` with its own root disk
+        attached as a second disk, keeping what is needed to undo it (Nova's
+        rescue); the rescued guest runs.
+
+        :raises: InstanceNotFound, InstanceNotRescuable, ImageNotFound,
+            VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def unrescue(self, context, instance):
+        """Remove the rescue guest and run the original one again.
+
+        :raises: InstanceNotFound, VirtDriverError.
+        """
+
+    @abc.abstractmethod
+    def set_admin_password(self, instance, new_pass):
+        """Set the administrator's password inside the running guest.
+
+        :raises: InstanceNotFound; InstanceAgentNotEnabled when the guest
+            has no agent to do it; InstancePasswordSetFailed;
+            SetAdminPasswdNotImplemented where the driver cannot at all.
+        """
+
+    @abc.abstractmethod
+    def trigger_crash_dump(self, instance):
+        """Make the guest's kernel dump its memory (an NMI to the guest).
+
+        :raises: InstanceNotFound, InstanceNotRunning,
+            TriggerCrashDumpNotSupported, VirtDriverError.
+        """
+
     # --- rebuild and resize -------------------------------------------------
 
     #: What the driver can do beyond the abstract methods; the conductor

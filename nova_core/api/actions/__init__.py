@@ -6,14 +6,18 @@ response, or None for Nova's usual empty 202.
 """
 from nova_core.api.actions import (
     admin,
+    backup,
     base,
     console,
     deletion,
+    guest,
     lock,
     power,
     rebuild,
+    rescue,
     resize,
     security_groups,
+    shelve,
     snapshot,
 )
 
@@ -22,5 +26,5 @@ Action = base.Action
 #: body key -> Action, for every action nova-core serves.
 ACTIONS = {}
 for _module in (power, console, lock, admin, deletion, rebuild, resize,
-                snapshot, security_groups):
+                snapshot, security_groups, backup, shelve, rescue, guest):
     ACTIONS.update(_module.ACTIONS)

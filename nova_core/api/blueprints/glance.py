@@ -49,6 +49,19 @@ def _filters(params):
     return filters
 
 
+def _property_filters(params):
+    """Glance's filters on additional properties: every query parameter
+    that is not one of its own (``?image_type=backup&instance_uuid=...``)."""
+    return {key: validation.single(params, key) for key in params
+            if key not in schemas.GLANCE_LIST_QUERY['properties']}
+
+
+def _has_properties(image, wanted):
+    properties = image['properties'] or {}
+    return all(key in properties and str(properties[key]) == value
+               for key, value in wanted.items())
+
+
 def _sort(params):
     keys, dirs = [], []
     for item in (validation.single(params, 'sort') or '').split(','):
@@ -73,13 +86,17 @@ def list_images():
     limit = validation.page_limit(params, request.conf().api.max_limit, 25)
     marker = validation.single(params, 'marker')
     keys, dirs = _sort(params)
+    wanted = _property_filters(params)
     try:
+        # With property filters the page is cut after them.
         images = db_images.get_all(
             image_registry.visible_to(request.context()), _filters(params),
-            keys, dirs, limit, marker)
+            keys, dirs, None if wanted else limit, marker)
     except exception.ImageNotFound:
         raise exception.ValidationError(detail='marker [%s] not found'
                                         % marker)
+    if wanted:
+        images = [i for i in images if _has_properties(i, wanted)][:limit]
     tag = validation.single(params, 'tag')
     if tag is not None:
         images = [i for i in images if tag in (i['tags'] or [])]
@@ -159,6 +176,14 @@ def download_image(image_id):
     return response
 
 
+@validation.schema()
+def show_image_tasks(image_id):
+    """Glance's import tasks of an image (2.12): the built-in registry
+    imports nothing asynchronously, so there are none."""
+    image_registry.get(request.context(), image_id)
+    return flask.jsonify({'tasks': []})
+
+
 ROUTES = (
     ('/images', 'list_images', list_images, ['GET']),
     ('/images', 'create_image', create_image, ['POST']),
@@ -167,6 +192,8 @@ ROUTES = (
     ('/images/<image_id>', 'delete_image', delete_image, ['DELETE']),
     ('/images/<image_id>/file', 'upload_image', upload_image, ['PUT']),
     ('/images/<image_id>/file', 'download_image', download_image, ['GET']),
+    ('/images/<image_id>/tasks', 'show_image_tasks', show_image_tasks,
+     ['GET']),
 )
 
 for _rule, _name, _view, _methods in ROUTES:

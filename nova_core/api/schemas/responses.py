@@ -265,6 +265,9 @@ SUCCESS = {
     'glance.create_image': {'201': GLANCE_IMAGE},
     'glance.show_image': {'200': GLANCE_IMAGE},
     'glance.delete_image': {'204': None},
+    'glance.show_image_tasks': {'200': {
+        'type': 'object', 'required': ['tasks'],
+        'properties': {'tasks': {'type': 'array'}}}},
     'keypairs.create': {'201': wrapped('keypair', KEYPAIR)},
     'keypairs.show': {'200': wrapped('keypair', KEYPAIR)},
     'keypairs.delete': {'204': None},

@@ -10,7 +10,16 @@ import pytest
 
 # app first: its blueprints import the actions in the order they need.
 from nova_core.api import app, servers_api  # noqa: F401
-from nova_core.api.actions import ACTIONS, base, rebuild, resize, snapshot
+from nova_core.api.actions import (
+    ACTIONS,
+    base,
+    guest,
+    rebuild,
+    rescue,
+    resize,
+    shelve,
+    snapshot,
+)
 from nova_core.api.blueprints import server_metadata
 from nova_core.compute import task_states as ts
 from nova_core.compute import vm_states as vs
@@ -19,6 +28,7 @@ from nova_core.dashboard import menu
 #: Actions that go through ServersAPI.run_action with their state sets.
 RUN_ACTIONS = {'os-stop': {}, 'os-start': {}, 'pause': {}, 'unpause': {},
                'suspend': {}, 'resume': {}, 'restore': {},
+               'shelveOffload': {}, 'unrescue': {},
                'softReboot': {'reboot': {'type': 'SOFT'}},
                'hardReboot': {'reboot': {'type': 'HARD'}}}
 
@@ -48,6 +58,13 @@ def test_menu_uses_the_state_tables_of_the_other_actions():
     assert set(menu.BY_KEY['createImage'].vm_states) == set(
         snapshot.VM_FROM)
     assert set(menu.METADATA_FROM) == set(server_metadata._CHANGEABLE)
+    assert set(menu.BY_KEY['createBackup'].vm_states) == set(
+        snapshot.VM_FROM)
+    assert set(menu.SHELVE_FROM) == set(shelve.SHELVE_FROM)
+    assert set(menu.BY_KEY['unshelve'].vm_states) == set(
+        shelve.UNSHELVE_FROM)
+    assert set(menu.RESCUE_FROM) == set(rescue.VM_FROM)
+    assert set(menu.CRASH_DUMP_FROM) == set(guest.CRASH_DUMP_FROM)
 
 
 def test_every_server_action_of_the_api_has_a_menu_item():
