@@ -15,13 +15,16 @@ from nova_core.api.blueprints import (
     flavor_extra_specs,
     flavors,
     glance,
+    hosts,
     hypervisors,
     image_metadata,
     images,
     instance_actions,
+    instance_usage_audit_log,
     ips,
     keypairs,
     limits,
+    migrations,
     networks,
     openapi,
     overdue_tasks,
@@ -50,7 +53,9 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       server_groups.bp, overdue_tasks.bp, ips.bp,
                       networks.bp, extensions.bp, image_metadata.bp,
                       aggregates.bp, availability_zones.bp,
-                      simple_tenant_usage.bp, server_diagnostics.bp)
+                      simple_tenant_usage.bp, server_diagnostics.bp,
+                      migrations.bp, hosts.bp,
+                      instance_usage_audit_log.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 
