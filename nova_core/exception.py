@@ -374,3 +374,7 @@ class FeatureNotSupported(NovaCoreException):
     msg_fmt = 'The requested functionality is not supported.'
     code = 501
     safe = True
+
+
+class CannotMigrateToSameHost(Invalid):
+    msg_fmt = 'Cannot migrate to the host where the server exists.'

@@ -36,9 +36,6 @@ REGEX = r'^tempest\.api\.compute\.'
 #: runs them too. Shrink this list as issue 12 lands; never add a class
 #: that fails for a bug.
 NOT_YET = {
-    'admin.test_hosts': 'os-hosts (gone from 2.43; not built)',
-    'admin.test_migrations.': 'os-migrations and cold migrate (issue 12)',
-    'admin.test_instance_usage_audit_log': 'os-instance_usage_audit_log',
     'admin.test_server_external_events.': 'os-server-external-events',
     'admin.test_quotas.QuotasAdminTestJSON.test_get_updated_quotas':
         'per-user quotas (?user_id=)',

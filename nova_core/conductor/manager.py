@@ -18,7 +18,7 @@ from nova_core.db.retry import retry_on_db_error
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 
 
 class ConductorManager:
@@ -137,9 +137,11 @@ class ConductorManager:
 
     # --- resizing (see conductor.resize) ---------------------------------
 
-    def migrate_server(self, context, instance, flavor, image_meta):
+    def migrate_server(self, context, instance, flavor, image_meta,
+                       migration_type='resize', host=None):
         resize.migrate_server(context, self.conf, self.compute_rpcapi,
-                              instance, flavor, image_meta)
+                              instance, flavor, image_meta,
+                              migration_type=migration_type, host=host)
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.InstanceTaskStateConflict,

@@ -10,12 +10,14 @@ spread over however many conductors run. Versions:
   service_stopped (a compute stopping on purpose is down at once),
   instance_get_deleted (guests of deleted servers are reaped) and
   confirm_resize (asked by the API).
+* 1.3 - Cold migration: migrate_server takes ``migration_type`` and the
+  requested ``host``.
 """
 import oslo_messaging as messaging
 
 from nova_core import host_auth, rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 #: Seconds a stopping service waits for a conductor to mark it down.
 STOP_TIMEOUT = 10
 
@@ -111,10 +113,18 @@ class ConductorAPI:
 
     # --- resizing --------------------------------------------------------
 
-    def migrate_server(self, ctxt, instance, flavor, image_meta):
-        self.client.prepare(version='1.1').cast(
-            ctxt, 'migrate_server', instance=instance, flavor=flavor,
-            image_meta=image_meta)
+    def migrate_server(self, ctxt, instance, flavor, image_meta,
+                       migration_type='resize', host=None):
+        """Resize (or cold-migrate: the same flavor to another host,
+        ``host`` if given) the instance."""
+        kwargs = dict(instance=instance, flavor=flavor,
+                      image_meta=image_meta)
+        version = '1.1'
+        if migration_type != 'resize' or host is not None:
+            kwargs.update(migration_type=migration_type, host=host)
+            version = '1.3'
+        self.client.prepare(version=version).cast(ctxt, 'migrate_server',
+                                                  **kwargs)
 
     def resize_step(self, ctxt, instance_uuid, migration_id, step,
                     values=None):

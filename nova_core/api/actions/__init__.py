@@ -10,6 +10,7 @@ from nova_core.api.actions import (
     console,
     deletion,
     lock,
+    migrate,
     power,
     rebuild,
     resize,
@@ -22,5 +23,5 @@ Action = base.Action
 #: body key -> Action, for every action nova-core serves.
 ACTIONS = {}
 for _module in (power, console, lock, admin, deletion, rebuild, resize,
-                snapshot, security_groups):
+                snapshot, security_groups, migrate):
     ACTIONS.update(_module.ACTIONS)
