@@ -11,7 +11,8 @@ spread over however many conductors run. Versions:
   instance_get_deleted (guests of deleted servers are reaped) and
   confirm_resize (asked by the API).
 * 1.3 - Cold migration: migrate_server takes ``migration_type`` and the
-  requested ``host``.
+  requested ``host``; instance_usage_audit (a compute host's periodic
+  audit).
 """
 import oslo_messaging as messaging
 
@@ -67,6 +68,12 @@ class ConductorAPI:
         return self.client.prepare(version='1.1').call(
             ctxt, 'instance_get_reclaimable', host=host,
             older_than=older_than)
+
+    def instance_usage_audit(self, ctxt, host):
+        """Audit ``host``'s instances for the last audit period, once
+        (see :mod:`nova_core.conductor.usage_audit`)."""
+        return self.client.prepare(version='1.3').call(
+            ctxt, 'instance_usage_audit', host=host)
 
     def instance_start_reclaim(self, ctxt, instance_uuid):
         return self.client.prepare(version='1.1').call(

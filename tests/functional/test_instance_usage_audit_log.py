@@ -4,6 +4,9 @@ import datetime
 
 import pytest
 
+from nova_core import context, host_auth
+from nova_core.conductor import rpcapi as conductor_rpcapi
+from nova_core.conf import CONF
 from nova_core.db import task_log
 from tests.fixtures.client import fault
 
@@ -13,13 +16,25 @@ KEYS = {'hosts_not_run', 'log', 'num_hosts', 'num_hosts_done',
         'total_instances'}
 
 
-def test_nothing_run(admin):
+def test_nothing_run_then_the_host_audited(admin):
+    """The audit is off by default: no host ran it. A compute host's
+    periodic task asks a conductor (over RPC, signed as that host)."""
     log = admin.get('/os-instance_usage_audit_log').json()[
         'instance_usage_audit_logs']
     assert set(log) == KEYS and log['log'] == {}
-    assert log['num_hosts'] == log['num_hosts_not_run'] >= 1
-    assert log['overall_status'] == '0 of %d hosts done. 0 errors.' % (
-        log['num_hosts'])
+    assert log['num_hosts'] == log['num_hosts_not_run'] == 1
+    assert log['hosts_not_run'] == [CONF.host]
+    assert log['overall_status'] == '0 of 1 hosts done. 0 errors.'
+    conductor = conductor_rpcapi.ConductorAPI(
+        CONF, signer=host_auth.Signer.for_compute(CONF))
+    ctxt = context.get_admin_context()
+    assert conductor.instance_usage_audit(ctxt, CONF.host) == 0
+    assert conductor.instance_usage_audit(ctxt, CONF.host) is None
+    log = admin.get('/os-instance_usage_audit_log').json()[
+        'instance_usage_audit_logs']
+    assert log['overall_status'] == 'ALL hosts done. 0 errors.'
+    assert log['log'][CONF.host]['state'] == 'DONE'
+    assert log['hosts_not_run'] == [] and log['num_hosts_done'] == 1
 
 
 def test_show_reports_the_runs(admin):
