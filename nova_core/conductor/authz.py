@@ -474,6 +474,7 @@ COMPUTE_RULES = {
         service_stopped, instance_get_deleted, instance_build_started,
         reschedule_build,
         instance_get_all_by_host, instance_get_reclaimable,
-        instance_usage_audit, instance_start_reclaim, instance_update, instance_destroy,
+        instance_usage_audit, instance_start_reclaim, instance_update,
+        instance_destroy,
         instance_build_failed, instance_fault_create, action_event_start,
         action_event_finish, resize_step)}
