@@ -34,6 +34,7 @@ from nova_core.api.blueprints import (
     server_diagnostics,
     server_groups,
     server_metadata,
+    server_migrations,
     server_tags,
     servers,
     services,
@@ -54,7 +55,7 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       networks.bp, extensions.bp, image_metadata.bp,
                       aggregates.bp, availability_zones.bp,
                       simple_tenant_usage.bp, server_diagnostics.bp,
-                      migrations.bp, hosts.bp,
+                      migrations.bp, hosts.bp, server_migrations.bp,
                       instance_usage_audit_log.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 

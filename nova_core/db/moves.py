@@ -29,6 +29,8 @@ CNT = models.ComputeNode.__table__
 BEFORE_FINISH = ('pre-migrating', 'migrating', 'post-migrating')
 #: Statuses in which it holds the old flavor on the source.
 AFTER_FINISH = ('finished', 'confirming', 'reverting')
+#: Statuses of a live migration under way (as Nova's API counts them).
+LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
 
 _SELECT = sa.select(*MT.c)
 _CLAIM = CNT.update().where(
@@ -283,3 +285,15 @@ def flavor_ids(flavorids):
         return dict(session.execute(sa.select(
             table.c.flavorid, table.c.id).where(
                 table.c.flavorid.in_(sorted(flavorids)))).all())
+
+
+def get_live_in_progress(instance_uuid, migration_id=None):
+    """The instance's live migrations under way (the one of
+    ``migration_id`` if given), oldest first."""
+    query = _SELECT.where(MT.c.instance_uuid == instance_uuid,
+                          MT.c.migration_type == 'live-migration',
+                          MT.c.status.in_(LIVE_IN_PROGRESS)).order_by(MT.c.id)
+    if migration_id is not None:
+        query = query.where(MT.c.id == migration_id)
+    with reader() as session:
+        return [dict(r) for r in session.execute(query).mappings()]

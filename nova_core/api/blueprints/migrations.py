@@ -20,8 +20,6 @@ bp = flask.Blueprint('migrations', __name__)
 
 FILTERS = ('hidden', 'host', 'instance_uuid', 'source_compute', 'status',
            'migration_type')
-#: Statuses of a live migration still under way (Nova links to these).
-LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
 
 
 def query_schema(version):
@@ -80,7 +78,7 @@ def view(migration, version, flavor_ids):
     if version.matches('2.23'):
         item['migration_type'] = migration['migration_type']
         if (migration['migration_type'] == 'live-migration' and
-                migration['status'] in LIVE_IN_PROGRESS):
+                migration['status'] in moves.LIVE_IN_PROGRESS):
             item['links'] = links.resource(
                 'servers/%s/migrations' % migration['instance_uuid'],
                 migration['id'])

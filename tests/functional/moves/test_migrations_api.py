@@ -1,10 +1,17 @@
 """``GET /os-migrations`` over the migrations resizes record: the fields
 and paging of each microversion, the filters, and bad input (400)."""
+import json
+import shutil
+
 import pytest
 
+from nova_core.db import moves
+from tests.fixtures import openstack_cli
 from tests.fixtures.client import fault
 from tests.functional.moves.helpers import bad_request, boot
 
+needs_cli = pytest.mark.skipif(shutil.which('openstack') is None,
+                               reason='python-openstackclient missing')
 BASE = {'id', 'status', 'instance_uuid', 'source_node', 'source_compute',
         'dest_node', 'dest_compute', 'dest_host', 'old_instance_type_id',
         'new_instance_type_id', 'created_at', 'updated_at'}
@@ -126,3 +133,72 @@ def test_admin_only(api):
     assert fault(resp) == ('forbidden', 403, "Policy doesn't allow "
                            "os_compute_api:os-migrations:index to be "
                            "performed.")
+
+
+@pytest.fixture
+def live(api, image_id):
+    """A server with a live migration under way, recorded as Nova records
+    one (nova-core starts none yet: the rows are the test's)."""
+    server_id = boot(api, image_id, name='live')
+    server = moves.create({
+        'instance_uuid': server_id, 'migration_type': 'live-migration',
+        'status': 'running', 'source_compute': 'src', 'source_node': 'src',
+        'dest_compute': 'dst', 'dest_node': 'dst', 'old_flavor': None,
+        'new_flavor': None, 'user_id': 'u', 'project_id': 'p'})
+    done = moves.create({
+        'instance_uuid': server_id, 'migration_type': 'live-migration',
+        'status': 'completed', 'old_flavor': None, 'new_flavor': None})
+    yield server_id, server, done
+    api.delete('/servers/%s' % server_id)
+
+
+def test_server_migrations_show_live_ones_under_way(admin, live):
+    server_id, running, done = live
+    path = '/servers/%s/migrations' % server_id
+    listed = admin.get(path).json()['migrations']
+    assert [m['id'] for m in listed] == [running['id']]
+    assert listed[0]['server_uuid'] == server_id
+    assert listed[0]['uuid'] == running['uuid']
+    assert listed[0]['project_id'] == 'p'
+    shown = admin.get('%s/%s' % (path, running['id'])).json()['migration']
+    assert shown == listed[0]
+    assert 'uuid' not in admin.as_user(version='2.58').get(path).json()[
+        'migrations'][0]
+    (linked,) = [m for m in admin.get('/os-migrations', params={
+        'instance_uuid': server_id}).json()['migrations'] if 'links' in m]
+    assert linked['id'] == running['id']
+    assert linked['links'][0]['href'].endswith('%s/%s' % (path,
+                                                          running['id']))
+    for missing in (done['id'], 'x', '99999999999999'):
+        resp = admin.get('%s/%s' % (path, missing))
+        assert fault(resp) == ('itemNotFound', 404, 'In-progress live '
+                               'migration %s is not found for server %s.'
+                               % (missing, server_id))
+
+
+def test_server_migrations_rules(admin, api, live):
+    server_id, running, _ = live
+    path = '/servers/%s/migrations' % server_id
+    assert admin.as_user(version='2.22').get(path).status_code == 404
+    assert api.get(path).status_code == 403
+    assert api.get('%s/%s' % (path, running['id'])).status_code == 403
+    assert admin.get('/servers/nosuch/migrations').status_code == 404
+
+
+def test_resize_is_no_server_migration(admin, resized):
+    assert admin.get('/servers/%s/migrations' % resized[0]).json() == {
+        'migrations': []}
+
+
+@needs_cli
+def test_cli_server_migration_list(endpoint, resized):
+    with openstack_cli.identity_endpoint() as identity:
+        cli = openstack_cli.runner(openstack_cli.environ(
+            endpoint, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin',
+            OS_IDENTITY_ENDPOINT_OVERRIDE=identity))
+        listed = json.loads(cli('server', 'migration', 'list', '-f',
+                                'json'))
+    mine = [m for m in listed if m.get('Server UUID') in resized or
+            m.get('Instance UUID') in resized]
+    assert len(mine) == 2, listed
+    assert {m['Status'] for m in mine} == {'confirmed'}
