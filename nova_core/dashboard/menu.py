@@ -71,6 +71,8 @@ ITEMS = (
           confirm=True),
     _item('os-start', 'Start instance', (vs.STOPPED,)),
     _item('resize', 'Resize instance', RESIZE_FROM, form=True),
+    _item('migrate', 'Migrate instance', RESIZE_FROM, persona='admin',
+          confirm=True),
     _item('rebuild', 'Rebuild instance', REBUILD_FROM, form=True),
     _item('restore', 'Restore instance', (vs.SOFT_DELETED,)),
     _item('forceDelete', 'Force delete instance', (vs.SOFT_DELETED,),
