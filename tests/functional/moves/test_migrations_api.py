@@ -147,7 +147,8 @@ def live(api, image_id):
         'new_flavor': None, 'user_id': 'u', 'project_id': 'p'})
     done = moves.create({
         'instance_uuid': server_id, 'migration_type': 'live-migration',
-        'status': 'completed', 'old_flavor': None, 'new_flavor': None})
+        'status': 'completed', 'old_flavor': None, 'new_flavor': None,
+        'user_id': 'u', 'project_id': 'p'})
     yield server_id, server, done
     api.delete('/servers/%s' % server_id)
 
