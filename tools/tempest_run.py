@@ -54,7 +54,7 @@ NOT_YET = {
 #: Tempest's default (on).
 FEATURES_OFF = {
     'change_password': 'no changePassword action (issue 12)',
-    'cold_migration': 'no cold migrate action (issue 12)',
+    'cold_migration': 'migrate needs a second compute host (one here)',
     'live_migration': 'no os-migrateLive (issue 12)',
     'block_migration_for_live_migration': 'no live migration',
     'shelve': 'no shelve/unshelve (issue 12)',
