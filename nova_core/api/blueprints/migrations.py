@@ -41,8 +41,10 @@ def query_schema(version):
 def _filters(params, version):
     """The DB filters of the query: each filter's last value; the time
     bounds parsed (and checked) only where the microversion has them."""
+    known = FILTERS + (('user_id', 'project_id') if version.matches('2.80')
+                       else ())
     filters = {key: validation.single(params, key) for key in params
-               if key in FILTERS + ('user_id', 'project_id')}
+               if key in known}
     for key, since in (('changes-since', '2.59'),
                        ('changes-before', '2.66')):
         if key in params and version.matches(since):

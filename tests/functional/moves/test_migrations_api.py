@@ -98,7 +98,9 @@ def test_filters(admin, api, resized):
     assert len(_listed(admin, '2.59', instance_uuid=resized[0],
                        **{'changes-since': '2000-01-01T00:00:00Z'},
                        )['migrations']) == 1
-    # Before 2.59 unknown parameters (and changes-since) are ignored.
+    # Before 2.59 unknown parameters (changes-since, user_id) are ignored.
+    assert len(_listed(admin, '2.58', instance_uuid=resized[0],
+                       user_id='other')['migrations']) == 1
     assert len(_listed(admin, '2.58', instance_uuid=resized[0], foo='x',
                        **{'changes-since': '2999-01-01T00:00:00Z'},
                        )['migrations']) == 1
