@@ -106,13 +106,13 @@ def index():
     version = request.version()
     params = validation.query()
     filters = _filters(params, version)
-    if filters.pop('hidden', None) in types.true_strings():
-        # Nova never shows hidden migrations (the source half of a
-        # cross-cell move); nova-core makes none, so none is hidden.
-        return flask.jsonify({'migrations': []})
+    # Nova never shows hidden migrations (the source half of a cross-cell
+    # move); nova-core makes none, so none is hidden.
+    hidden = filters.pop('hidden', None) in types.true_strings()
     if not version.matches('2.59'):
-        return flask.jsonify({'migrations': _shown(
-            moves.get_all_filtered(filters), version)})
+        found = moves.get_all_filtered(filters)
+        return flask.jsonify({'migrations': [] if hidden else _shown(
+            found, version)})
     max_limit = request.conf().api.max_limit
     limit = validation.page_limit(params, max_limit, max_limit)
     try:
@@ -120,9 +120,8 @@ def index():
             filters, limit=limit, marker=validation.single(params, 'marker'),
             newest_first=True)
     except exception.MarkerNotFound as exc:
-        raise exception.ValidationError(
-            detail=exc.format_message())
-    body = {'migrations': _shown(found, version)}
+        raise exception.ValidationError(detail=exc.format_message())
+    body = {'migrations': [] if hidden else _shown(found, version)}
     next_link = links.next_link(body['migrations'], limit, 'uuid')
     if next_link:
         body['migrations_links'] = [next_link]

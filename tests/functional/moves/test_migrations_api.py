@@ -110,6 +110,8 @@ def test_filters(admin, api, resized):
     ('2.59', {'limit': 'x'}, None),
     ('2.59', {'limit': '-1'}, None),
     ('2.59', {'marker': 'nosuch'}, 'Marker nosuch could not be found.'),
+    ('2.59', {'marker': 'nosuch', 'hidden': '1'},
+     'Marker nosuch could not be found.'),
     ('2.59', {'foo': '1'}, None),
     ('2.59', {'changes-since': 'yesterday'}, None),
     ('2.59', {'changes-before': '2000-01-01T00:00:00Z'}, None),
