@@ -14,6 +14,7 @@ which carries a message format and the HTTP status the API answers with::
     ├── Conflict (409)
     │   ├── InstanceInvalidState, InstanceTaskStateConflict, ...
     ├── ServiceUnavailable (503: broker or database unreachable)
+    ├── FeatureNotSupported (501: os-hosts actions no driver here does)
     ├── NoValidHost, NoMoreFixedIps (500, carried to the user as the
     │   instance's fault)
     ├── DriverLoadError, VirtDriverError (500)
@@ -385,3 +386,21 @@ class CallerNotVerified(ConductorCallRefused):
 
 class CallerNotAuthorized(ConductorCallRefused):
     """A verified caller asked for what is not its own to change."""
+
+
+class HostNotFound(NotFound):
+    msg_fmt = 'Host %(host)s could not be found.'
+
+
+class ComputeServiceUnavailable(Invalid):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
+class FeatureNotSupported(NovaCoreException):
+    msg_fmt = 'The requested functionality is not supported.'
+    code = 501
+    safe = True
+
+
+class CannotMigrateToSameHost(Invalid):
+    msg_fmt = 'Cannot migrate to the host where the server exists.'

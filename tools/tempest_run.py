@@ -36,20 +36,17 @@ REGEX = r'^tempest\.api\.compute\.'
 #: runs them too. Shrink this list as issue 12 lands; never add a class
 #: that fails for a bug.
 NOT_YET = {
-    'admin.test_hosts': 'os-hosts (gone from 2.43; not built)',
-    'admin.test_migrations.': 'os-migrations and cold migrate (issue 12)',
-    'admin.test_instance_usage_audit_log': 'os-instance_usage_audit_log',
 }
 
 #: ``[compute-feature-enabled]``: what nova-core's API and its fake driver
 #: do not do (yet), each with the reason. Everything not named here keeps
 #: Tempest's default (on).
 FEATURES_OFF = {
-    'cold_migration': 'no cold migrate action (issue 12)',
+    'cold_migration': 'migrate needs a second compute host (one here)',
     'live_migration': 'no os-migrateLive (issue 12)',
     'block_migration_for_live_migration': 'no live migration',
-    'shelve_migrate': 'unshelve to another host needs cold migration '
-                      '(issue 12)',
+    'shelve_migrate': 'unshelve to another host needs a second compute '
+                      'host (one here)',
     'vnc_console': 'no remote consoles (issue 12)',
     'spice_console': 'no remote consoles',
     'serial_console': 'no remote consoles (issue 12)',

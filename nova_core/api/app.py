@@ -15,13 +15,16 @@ from nova_core.api.blueprints import (
     flavor_extra_specs,
     flavors,
     glance,
+    hosts,
     hypervisors,
     image_metadata,
     images,
     instance_actions,
+    instance_usage_audit_log,
     ips,
     keypairs,
     limits,
+    migrations,
     networks,
     openapi,
     overdue_tasks,
@@ -32,6 +35,7 @@ from nova_core.api.blueprints import (
     server_external_events,
     server_groups,
     server_metadata,
+    server_migrations,
     server_tags,
     servers,
     services,
@@ -52,7 +56,8 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       networks.bp, extensions.bp, image_metadata.bp,
                       aggregates.bp, availability_zones.bp,
                       simple_tenant_usage.bp, server_diagnostics.bp,
-                      server_external_events.bp)
+                      server_external_events.bp, migrations.bp, hosts.bp,
+                      server_migrations.bp, instance_usage_audit_log.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 

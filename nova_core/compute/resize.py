@@ -111,7 +111,10 @@ def finish_resize(manager, context, instance, migration, disk_info,
         _step(manager, context, instance, migration, 'finishing')
         manager.driver.finish_migration(
             context, migration, resized, disk_info, image_meta,
-            resize_instance=True,
+            # A cold migration keeps the flavor: no disk to grow (Nova's
+            # ``resize_instance`` is whether the flavor changed).
+            resize_instance=(migration['old_flavor'] !=
+                             migration['new_flavor']),
             power_on=instance['vm_state'] != vm_states.STOPPED)
         _step(manager, context, instance, migration, 'finished',
               power_state=manager.driver.instance_power_state(resized))

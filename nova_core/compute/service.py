@@ -59,11 +59,19 @@ def heartbeat_client(conf):
         timeout=conf.report_interval)
 
 
+#: Seconds between two checks whether the last audit period was audited
+#: (Nova's default periodic spacing; a period is audited once).
+AUDIT_SPACING = 60
+
+
 def _periodic_tasks(conf, manager, ctxt):
     tasks = [(conf.compute.resource_report_interval,
               lambda: manager.update_available_resource(ctxt)),
              (reclaim.spacing(conf),
               lambda: reclaim.reclaim_queued_deletes(manager, ctxt))]
+    if conf.instance_usage_audit:
+        tasks.append((AUDIT_SPACING, lambda: manager.conductor.
+                      instance_usage_audit(ctxt, manager.host)))
     if conf.running_deleted_instance_poll_interval > 0:
         tasks.append((conf.running_deleted_instance_poll_interval,
                       lambda: reconcile.reap_running_deleted(manager, ctxt)))

@@ -251,6 +251,10 @@ def instance_get_reclaimable(ctxt, host, kw):
         raise Refused('older_than must be a number of seconds')
 
 
+def instance_usage_audit(ctxt, host, kw):
+    _is_caller(host, kw.get('host'))
+
+
 #: How many guests one reaping pass may ask about.
 MAX_REAP_QUERY = 10000
 
@@ -521,6 +525,7 @@ COMPUTE_RULES = {
         service_stopped, instance_get_deleted, instance_build_started,
         reschedule_build,
         instance_get_all_by_host, instance_get_reclaimable,
-        instance_start_reclaim, instance_update, instance_destroy,
+        instance_usage_audit, instance_start_reclaim, instance_update,
+        instance_destroy,
         instance_build_failed, instance_fault_create, action_event_start,
         action_event_finish, resize_step, shelve_step, instance_backups)}

@@ -7,7 +7,7 @@ import oslo_messaging as messaging
 from nova_core import exception, network
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.compute import task_states, vm_states
-from nova_core.conductor import build, deadlines, resize, shelve
+from nova_core.conductor import build, deadlines, resize, shelve, usage_audit
 from nova_core.db import actions as db_actions
 from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
@@ -57,6 +57,9 @@ class ConductorManager:
             {'host': host, 'vm_states': [vm_states.SOFT_DELETED],
              'task_states': [None]}, sort_keys=('id',), sort_dirs=('asc',))
             if i['deleted_at'] is None or i['deleted_at'] <= cutoff]
+
+    def instance_usage_audit(self, context, host):
+        return usage_audit.audit_host(self.conf, host)
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.InstanceTaskStateConflict)
@@ -137,9 +140,11 @@ class ConductorManager:
 
     # --- resizing (see conductor.resize) ---------------------------------
 
-    def migrate_server(self, context, instance, flavor, image_meta):
+    def migrate_server(self, context, instance, flavor, image_meta,
+                       migration_type='resize', host=None):
         resize.migrate_server(context, self.conf, self.compute_rpcapi,
-                              instance, flavor, image_meta)
+                              instance, flavor, image_meta,
+                              migration_type=migration_type, host=host)
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.InstanceTaskStateConflict,

@@ -34,8 +34,10 @@ MOVE_CAPABILITY = 'supports_migrate_to_other_host'
 
 
 def migrate_server(context, conf, compute_rpcapi, instance, flavor,
-                   image_meta):
-    """Schedule and claim the resize of ``instance`` to ``flavor``.
+                   image_meta, migration_type='resize', host=None):
+    """Schedule and claim the resize of ``instance`` to ``flavor``, or
+    its cold migration (``migration_type='migration'``: the same flavor,
+    never the current host, ``host`` only if given).
 
     With no host to go to, the instance goes back to its state (Nova keeps
     it ACTIVE or STOPPED) and the action's event records the error.
@@ -46,9 +48,13 @@ def migrate_server(context, conf, compute_rpcapi, instance, flavor,
         'instance_uuid': uuid, 'source_compute': instance['host'],
         'source_node': instance['node'], 'old_flavor': instance['flavor'],
         'new_flavor': flavor, 'user_id': instance['user_id'],
-        'project_id': instance['project_id']})
+        'project_id': instance['project_id'],
+        'migration_type': migration_type})
     try:
-        candidates = _candidates(conf, instance)
+        if migration_type == 'migration':
+            candidates = _migration_candidates(instance, host)
+        else:
+            candidates = _candidates(conf, instance)
         spec = {'vcpus': flavor['vcpus'], 'memory_mb': flavor['memory_mb'],
                 'disk_gb': flavor['root_gb'] + flavor['ephemeral_gb'],
                 'availability_zone': instance['availability_zone'],
@@ -88,6 +94,26 @@ def _candidates(conf, instance):
             reason='No compute host other than the current one, and '
                    '[DEFAULT] allow_resize_to_same_host is False.')
     return [n for n in nodes if n['host'] == source or _can_move(n)]
+
+
+def _migration_candidates(instance, host):
+    """Nodes a cold migration may go to: another host than the
+    instance's (``host`` if the admin named one) whose driver, like the
+    source's, can move disks between hosts."""
+    all_nodes = db_services.nodes_for_scheduling()
+    source = instance['host']
+    if not any(_can_move(n) for n in all_nodes if n['host'] == source):
+        raise exception.NoValidHost(
+            reason='The compute driver of host %s cannot move disks to '
+                   'another host.' % source)
+    nodes = [n for n in all_nodes if n['host'] != source and _can_move(n)
+             and host in (None, n['host'])]
+    if not nodes:
+        raise exception.NoValidHost(
+            reason='No compute host to migrate to other than the current '
+                   'one.' if host is None else
+                   'Host %s is not up or cannot take the instance.' % host)
+    return nodes
 
 
 def _can_move(node):

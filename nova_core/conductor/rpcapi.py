@@ -11,7 +11,9 @@ spread over however many conductors run. Versions:
   instance_get_deleted (guests of deleted servers are reaped) and
   confirm_resize (asked by the API).
 * 1.3 - Shelving (shelve_step, unshelve_instance) and backups
-  (instance_backups, for their rotation).
+  (instance_backups, for their rotation); cold migration (migrate_server
+  takes ``migration_type`` and the requested ``host``);
+  instance_usage_audit (a compute host's periodic audit).
 """
 import oslo_messaging as messaging
 
@@ -68,6 +70,12 @@ class ConductorAPI:
             ctxt, 'instance_get_reclaimable', host=host,
             older_than=older_than)
 
+    def instance_usage_audit(self, ctxt, host):
+        """Audit ``host``'s instances for the last audit period, once
+        (see :mod:`nova_core.conductor.usage_audit`)."""
+        return self.client.prepare(version='1.3').call(
+            ctxt, 'instance_usage_audit', host=host)
+
     def instance_start_reclaim(self, ctxt, instance_uuid):
         return self.client.prepare(version='1.1').call(
             ctxt, 'instance_start_reclaim', instance_uuid=instance_uuid)
@@ -113,10 +121,18 @@ class ConductorAPI:
 
     # --- resizing --------------------------------------------------------
 
-    def migrate_server(self, ctxt, instance, flavor, image_meta):
-        self.client.prepare(version='1.1').cast(
-            ctxt, 'migrate_server', instance=instance, flavor=flavor,
-            image_meta=image_meta)
+    def migrate_server(self, ctxt, instance, flavor, image_meta,
+                       migration_type='resize', host=None):
+        """Resize (or cold-migrate: the same flavor to another host,
+        ``host`` if given) the instance."""
+        kwargs = dict(instance=instance, flavor=flavor,
+                      image_meta=image_meta)
+        version = '1.1'
+        if migration_type != 'resize' or host is not None:
+            kwargs.update(migration_type=migration_type, host=host)
+            version = '1.3'
+        self.client.prepare(version=version).cast(ctxt, 'migrate_server',
+                                                  **kwargs)
 
     def resize_step(self, ctxt, instance_uuid, migration_id, step,
                     values=None):

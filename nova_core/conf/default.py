@@ -105,7 +105,22 @@ build_opts = [
              'past shelved_offload_time. 0 or -1 disables the check.'),
 ]
 
-ALL_OPTS = (service_opts + compute_opts + allocation_opts + build_opts)
+audit_opts = [
+    cfg.BoolOpt(
+        'instance_usage_audit', default=False,
+        help='Whether each compute host audits, once per audit period, the '
+             'instances that were active on it in the last period and '
+             'records the run (os-instance_usage_audit_log reports it).'),
+    cfg.StrOpt(
+        'instance_usage_audit_period', default='month',
+        regex=r'^(hour|day|month|year)(@[0-9]+)?$',
+        help='The audit period: hour, day, month or year, optionally '
+             'followed by @ and the minute, hour, day or month at which a '
+             'period starts (e.g. month@15).'),
+]
+
+ALL_OPTS = (service_opts + compute_opts + allocation_opts + build_opts +
+            audit_opts)
 
 
 def register_opts(conf):

@@ -74,6 +74,8 @@ ITEMS = (
           confirm=True),
     _item('os-start', 'Start instance', (vs.STOPPED,)),
     _item('resize', 'Resize instance', RESIZE_FROM, form=True),
+    _item('migrate', 'Migrate instance', RESIZE_FROM, persona='admin',
+          confirm=True),
     _item('rebuild', 'Rebuild instance', REBUILD_FROM, form=True),
     _item('createBackup', 'Create backup', SNAPSHOT_FROM, form=True),
     _item('changePassword', 'Change password', (vs.ACTIVE,), form=True),

@@ -435,3 +435,27 @@ class AggregateMetadata(Base, TimestampMixin):
         ForeignKey('aggregates.id', ondelete='CASCADE'))
     key: Mapped[str] = mapped_column(String(255), index=True)
     value: Mapped[str] = mapped_column(String(255))
+
+
+class TaskLog(Base, TimestampMixin):
+    """One run of a periodic audit on one host over one period (Nova's
+    ``task_log``): ``instance_usage_audit`` writes it, and
+    ``os-instance_usage_audit_log`` reports it."""
+    __tablename__ = 'task_log'
+    __table_args__ = (
+        UniqueConstraint('task_name', 'host', 'period_beginning',
+                         'period_ending', name='uniq_task_log0task_name0host0'
+                         'period_beginning0period_ending'),
+        Index('ix_task_log_period_beginning', 'period_beginning'),
+        Index('ix_task_log_host', 'host'),
+        Index('ix_task_log_period_ending', 'period_ending'),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str] = mapped_column(String(255))
+    period_beginning: Mapped[datetime.datetime] = mapped_column(DateTime)
+    period_ending: Mapped[datetime.datetime] = mapped_column(DateTime)
+    message: Mapped[str] = mapped_column(String(255))
+    task_items: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,7 +18,7 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from nova_core import exception
-from nova_core.db import models
+from nova_core.db import models, pagination
 from nova_core.db.models import utcnow
 from nova_core.db.session import reader, transaction
 
@@ -29,6 +29,8 @@ CNT = models.ComputeNode.__table__
 BEFORE_FINISH = ('pre-migrating', 'migrating', 'post-migrating')
 #: Statuses in which it holds the old flavor on the source.
 AFTER_FINISH = ('finished', 'confirming', 'reverting')
+#: Statuses of a live migration under way (as Nova's API counts them).
+LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
 
 _SELECT = sa.select(*MT.c)
 _CLAIM = CNT.update().where(
@@ -225,3 +227,73 @@ def abandon_for_instance(instance_uuid):
             return None
         release(migration)
         return set_status(migration['id'], 'error')
+
+
+# --- listing (GET /os-migrations) -------------------------------------------
+
+def _filtered(query, filters):
+    """Nova's ``migration_get_all_by_filters``: ``host`` matches either
+    end (and wins over ``source_compute``); ``changes-since`` and
+    ``changes-before`` bound ``updated_at``."""
+    if 'status' in filters:
+        query = query.where(MT.c.status == filters['status'])
+    if 'host' in filters:
+        query = query.where(sa.or_(MT.c.source_compute == filters['host'],
+                                   MT.c.dest_compute == filters['host']))
+    elif 'source_compute' in filters:
+        query = query.where(MT.c.source_compute == filters['source_compute'])
+    for key in ('migration_type', 'instance_uuid', 'user_id',
+                'project_id'):
+        if key in filters:
+            query = query.where(getattr(MT.c, key) == filters[key])
+    if 'changes-since' in filters:
+        query = query.where(MT.c.updated_at >= filters['changes-since'])
+    if 'changes-before' in filters:
+        query = query.where(MT.c.updated_at <= filters['changes-before'])
+    return query
+
+
+def get_all_filtered(filters, limit=None, marker=None, newest_first=False):
+    """Migrations matching ``filters`` (see :func:`_filtered`), oldest
+    first, or newest first (``created_at``, ``id``) from after the
+    migration of uuid ``marker`` (as Nova pages them from 2.59).
+
+    :raises: MarkerNotFound when no migration has the marker's uuid.
+    """
+    with reader() as session:
+        marker_row = None
+        if marker is not None:
+            marker_row = session.execute(_SELECT.where(
+                MT.c.uuid == marker)).mappings().first()
+            if marker_row is None:
+                raise exception.MarkerNotFound(marker=marker)
+        query = _filtered(_SELECT, filters)
+        if newest_first:
+            query = pagination.paginate(
+                query, models.Migration, ['created_at', 'id'],
+                ['desc', 'desc'], marker=marker_row, limit=limit)
+        else:
+            query = query.order_by(MT.c.id)
+        return [dict(r) for r in session.execute(query).mappings()]
+
+
+def flavor_ids(flavorids):
+    """The internal ids of the flavors of ``flavorids`` still there (Nova
+    shows them as ``old/new_instance_type_id``)."""
+    table = models.Flavor.__table__
+    with reader() as session:
+        return dict(session.execute(sa.select(
+            table.c.flavorid, table.c.id).where(
+                table.c.flavorid.in_(sorted(flavorids)))).all())
+
+
+def get_live_in_progress(instance_uuid, migration_id=None):
+    """The instance's live migrations under way (the one of
+    ``migration_id`` if given), oldest first."""
+    query = _SELECT.where(MT.c.instance_uuid == instance_uuid,
+                          MT.c.migration_type == 'live-migration',
+                          MT.c.status.in_(LIVE_IN_PROGRESS)).order_by(MT.c.id)
+    if migration_id is not None:
+        query = query.where(MT.c.id == migration_id)
+    with reader() as session:
+        return [dict(r) for r in session.execute(query).mappings()]

@@ -20,6 +20,9 @@ rules = [
             'Confirm a server resize.', 'confirmResize'),
     _action('revert_resize', base.PROJECT_MEMBER_OR_ADMIN,
             'Revert a server resize.', 'revertResize'),
+    base.server_action('os_compute_api:os-migrate-server:migrate',
+                       base.ADMIN, 'Cold migrate a server to a host.',
+                       'migrate'),
     _action('create_image', base.PROJECT_MEMBER_OR_ADMIN,
             'Create an image from a server.', 'createImage'),
 ]

@@ -10,23 +10,9 @@ from nova_core.compute import service as compute_service
 from nova_core.conf import CONF
 from nova_core.db import actions
 from tests.fixtures.conf import ConfFixture
+from tests.fixtures.hosts import HostConf
 
 SECOND = 'compute-b'
-
-
-class HostConf:
-    """The configuration as another compute host reads it: only ``host``
-    differs (the options stay those of the one process)."""
-
-    def __init__(self, conf, host):
-        self._conf = conf
-        self.host = host
-
-    def __getattr__(self, name):
-        return getattr(self._conf, name)
-
-    def __getitem__(self, name):  # keystoneauth reads groups so
-        return self._conf[name]
 
 
 @pytest.fixture

@@ -103,3 +103,39 @@ def test_versions_extensions_and_image_metadata(endpoint, image_id):
             '/images/%s/metadata' % image_id)),
     ]
     assert _tempest_refuses(answers) == []
+
+
+def test_migrations_hosts_and_audit_log(endpoint, server):
+    from nova_core.db import moves
+    flavor = {'flavorid': '1', 'vcpus': 1, 'memory_mb': 512, 'root_gb': 1}
+    for kind, status in (('resize', 'finished'),
+                         ('live-migration', 'running')):
+        moves.create({'instance_uuid': server, 'migration_type': kind,
+                      'status': status, 'source_compute': 'a',
+                      'source_node': 'a', 'dest_compute': 'b',
+                      'dest_node': 'b', 'old_flavor': flavor,
+                      'new_flavor': flavor, 'user_id': 'u',
+                      'project_id': 'p'})
+    answers = []
+    for version in ('2.1', '2.23', '2.59', '2.80'):
+        api = Client(endpoint, token='admin:admin', version=version)
+        answers.append(('v%s.migrations' % version.replace('.', '_'),
+                        'list_migrations', api.get('/os-migrations')))
+    old = Client(endpoint, token='admin:admin', version='2.42')
+    hosts = old.get('/os-hosts')
+    (compute,) = [h['host_name'] for h in hosts.json()['hosts']
+                  if h['service'] == 'compute']
+    answers += [
+        ('v2_1.hosts', 'list_hosts', hosts),
+        ('v2_1.hosts', 'get_host_detail', old.get('/os-hosts/' + compute)),
+        ('v2_1.hosts', 'update_host', old.put('/os-hosts/' + compute, json={
+            'status': 'enable'})),
+        ('v2_1.instance_usage_audit_logs', 'list_instance_usage_audit_log',
+         old.get('/os-instance_usage_audit_log')),
+        ('v2_1.instance_usage_audit_logs', 'get_instance_usage_audit_log',
+         old.get('/os-instance_usage_audit_log/2020-01-01 00:00:00')),
+    ]
+    assert all(r.status_code == 200 for _, _, r in answers)
+    assert 'links' in [m for m in answers[1][2].json()['migrations']
+                       if m['migration_type'] == 'live-migration'][0]
+    assert _tempest_refuses(answers) == []

@@ -23,7 +23,7 @@ def _modules():
     for package, root in PACKAGES.items():
         for path in root.rglob('*.py'):
             parts = list(path.relative_to(root).with_suffix('').parts)
-            if 'migrations' in parts:
+            if parts[:2] == ['db', 'migrations']:
                 continue  # alembic scripts, loaded by alembic alone
             if parts[-1] == '__init__':
                 parts.pop()

@@ -12,6 +12,7 @@ from nova_core.api.actions import (
     deletion,
     guest,
     lock,
+    migrate,
     power,
     rebuild,
     rescue,
@@ -26,5 +27,6 @@ Action = base.Action
 #: body key -> Action, for every action nova-core serves.
 ACTIONS = {}
 for _module in (power, console, lock, admin, deletion, rebuild, resize,
-                snapshot, security_groups, backup, shelve, rescue, guest):
+                snapshot, security_groups, backup, shelve, rescue, guest,
+                migrate):
     ACTIONS.update(_module.ACTIONS)

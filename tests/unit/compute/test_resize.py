@@ -168,3 +168,26 @@ def test_a_guest_missing_on_the_source_fails_the_resize(hosts):
                                        migration=_migration('h2'),
                                        image_meta={})
     assert [s for s, _v in conductor.steps] == ['migrating', 'failed']
+
+
+@pytest.mark.parametrize('new,grows', [(SMALL, True), (TINY, False)])
+def test_disk_grows_only_when_the_flavor_changes(hosts, monkeypatch, new,
+                                                 grows):
+    """A cold migration (same flavor) finishes with ``resize_instance``
+    False, as Nova's; a resize with True."""
+    managers, conductor, router = hosts
+    seen = []
+    real = managers['h2'].driver.finish_migration
+
+    def finish(*args, resize_instance, **kwargs):
+        seen.append(resize_instance)
+        return real(*args, resize_instance=resize_instance, **kwargs)
+    monkeypatch.setattr(managers['h2'].driver, 'finish_migration', finish)
+    migration = dict(_migration('h2'), new_flavor=new)
+    managers['h1'].resize_instance(get_admin_context(),
+                                   _spawned(managers['h1']),
+                                   migration=migration,
+                                   image_meta={'id': 'img'})
+    router.drain()
+    assert seen == [grows]
+    assert conductor.steps[-1][0] == 'finished'

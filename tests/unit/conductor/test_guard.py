@@ -135,6 +135,8 @@ REFUSED = {
                                        lambda c: dict(host=H2)),
     'reclaimable of another host': ('instance_get_reclaimable',
                                     lambda c: dict(host=H2, older_than=0)),
+    'audit another host': ('instance_usage_audit',
+                           lambda c: dict(host=H2)),
     'reclaim another host\'s instance': ('instance_start_reclaim',
                                          lambda c: dict(
                                              instance_uuid=c.theirs)),

@@ -57,3 +57,30 @@ def test_source_that_cannot_move_without_same_host_resize(db, conf):
     with pytest.raises(exception.NoValidHost) as caught:
         _hosts()
     assert 'cannot move disks' in caught.value.format_message()
+
+
+@pytest.mark.parametrize('reports,host,expected', [
+    # Never the current host, whatever allow_resize_to_same_host says.
+    ({'a': MOVE, 'b': MOVE, 'c': MOVE}, None, ['b', 'c']),
+    ({'a': MOVE, 'b': MOVE, 'c': STAY}, None, ['b']),
+    ({'a': MOVE, 'b': MOVE, 'c': MOVE}, 'c', ['c']),
+])
+def test_cold_migration_candidates(db, conf, reports, host,
+                                   expected):
+    conf.config(allow_resize_to_same_host=True)
+    for name, capabilities in reports.items():
+        _report(name, capabilities)
+    assert sorted(n['host'] for n in resize._migration_candidates(
+        {'host': 'a'}, host)) == expected
+
+
+@pytest.mark.parametrize('reports,host,reason', [
+    ({'a': STAY, 'b': MOVE}, None, 'cannot move disks'),
+    ({'a': MOVE}, None, 'other than the current one'),
+    ({'a': MOVE, 'b': STAY}, 'b', 'Host b is not up or cannot take'),
+])
+def test_cold_migration_without_candidates(db, reports, host, reason):
+    for name, capabilities in reports.items():
+        _report(name, capabilities)
+    with pytest.raises(exception.NoValidHost, match=reason):
+        resize._migration_candidates({'host': 'a'}, host)
