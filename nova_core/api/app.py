@@ -27,6 +27,7 @@ from nova_core.api.blueprints import (
     overdue_tasks,
     quota_classes,
     quota_sets,
+    remote_consoles,
     server_actions,
     server_diagnostics,
     server_groups,
@@ -50,7 +51,8 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       server_groups.bp, overdue_tasks.bp, ips.bp,
                       networks.bp, extensions.bp, image_metadata.bp,
                       aggregates.bp, availability_zones.bp,
-                      simple_tenant_usage.bp, server_diagnostics.bp)
+                      simple_tenant_usage.bp, server_diagnostics.bp,
+                      remote_consoles.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 

@@ -14,6 +14,7 @@ import oslo_messaging as messaging
 
 from nova_core import exception
 from nova_core.compute import (
+    consoles,
     image_ops,
     power_state,
     resize,
@@ -24,7 +25,7 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 BUILD_EVENT = 'compute_build_and_run_instance'
 #: Build failures that no other host would avoid (the request or its image
 #: is at fault, or the instance is gone): ERROR at once, as Nova's
@@ -317,6 +318,18 @@ class ComputeManager:
             lines = output.splitlines()
             output = '\n'.join(lines[-tail_length:] if tail_length else [])
         return output
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceNotReady,
+                                   exception.ConsoleTypeUnavailable,
+                                   exception.ConsoleTypeInvalid,
+                                   exception.ConsoleNotSupported,
+                                   exception.VirtDriverError)
+    def get_remote_console(self, context, instance, protocol, console_type):
+        """Where the guest's console of ``protocol`` listens (see
+        :mod:`nova_core.compute.consoles`)."""
+        return consoles.connect_info(self.conf, self.driver, context,
+                                     instance, protocol, console_type)
 
     # --- rebuild, resize, snapshot (see compute.image_ops, compute.resize) -
 

@@ -7,12 +7,13 @@ Versions:
 * 1.1 - Soft delete and restore, rebuild, snapshot, resizes (resize,
   finish, confirm, revert) and driver_capabilities.
 * 1.2 - get_host_uptime, get_instance_diagnostics.
+* 1.3 - get_remote_console.
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 TOPIC = 'compute'
 
 
@@ -129,3 +130,10 @@ class ComputeAPI:
         return self._on(instance).call(ctxt, 'get_console_output',
                                        instance=instance,
                                        tail_length=tail_length)
+
+    def get_remote_console(self, ctxt, instance, protocol, console_type):
+        """Connect info of the guest's console (no token: the caller
+        issues it)."""
+        return self._on(instance, '1.3').call(
+            ctxt, 'get_remote_console', instance=instance,
+            protocol=protocol, console_type=console_type)

@@ -26,6 +26,7 @@ from nova_core.policies import (
     overdue_tasks,
     quota_class_sets,
     quota_sets,
+    remote_consoles,
     security_groups,
     server_diagnostics,
     server_groups,
@@ -55,4 +56,4 @@ def list_rules():
         networks.list_rules(), extensions.list_rules(),
         security_groups.list_rules(), aggregates.list_rules(),
         availability_zone.list_rules(), simple_tenant_usage.list_rules(),
-        server_diagnostics.list_rules()))
+        server_diagnostics.list_rules(), remote_consoles.list_rules()))
