@@ -24,6 +24,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the host
 
 from nova_core import exception
 from nova_core.compute import power_state
+from nova_core.conf import consoles as console_conf
 from nova_core.image import recorded as recorded_image
 from nova_core.virt import driver as virt_driver
 from nova_core_drivers.libvirt import conf as libvirt_conf
@@ -52,6 +53,7 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     def __init__(self, conf, image_service=None):
         super().__init__(conf, image_service)
         libvirt_conf.register_opts(conf)
+        console_conf.register_opts(conf)
         self.lconf = conf.libvirt
         self.instances_path = (self.lconf.instances_path or
                                conf.instances_path)
