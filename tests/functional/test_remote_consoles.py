@@ -1,5 +1,6 @@
 """Remote consoles: a URL from the API, a websocket through the proxy that
 nova-core-all runs, bytes to the fake guest's echoing console and back."""
+import os
 import time
 import urllib.parse
 
@@ -189,3 +190,25 @@ def test_policy(endpoint, server_id):
     assert response.status_code == 403, response.text
     admin = Client(endpoint, token='admin:admin')
     _echo(_console(admin, server_id)['url'])
+
+
+def test_answers_as_tempest_expects(endpoint, server_id):
+    from tests.functional.test_tempest_schemas import (
+        _PYTHON,
+        _tempest_refuses,
+    )
+    if not os.path.exists(_PYTHON):
+        pytest.skip('no Tempest venv at %s' % _PYTHON)
+    path = '/servers/%s' % server_id
+    answers = [
+        ('v2_1.servers', 'get_vnc_console', Client(
+            endpoint, version='2.5').post(path + '/action', json={
+                'os-getSerialConsole': {'type': 'serial'}}))]
+    for version in ('2.6', '2.8', '2.99', '2.100'):
+        module = 'v%s.servers' % version.replace('.', '_')
+        for body in (SERIAL, VNC):
+            answers.append((module, 'get_remote_consoles', Client(
+                endpoint, version=version).post(
+                    path + '/remote-consoles', json=body)))
+    assert [a[2].status_code for a in answers] == [200] * len(answers)
+    assert _tempest_refuses(answers) == []

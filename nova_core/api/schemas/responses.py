@@ -417,3 +417,11 @@ SERVER_DIAGNOSTICS = {
         'disk_details': {'type': 'array', 'items': {'type': 'object'}}}}
 
 SUCCESS['server_diagnostics.show'] = {'200': SERVER_DIAGNOSTICS}
+
+#: A console URL (2.6+): Nova's create_response of remote consoles.
+SUCCESS['remote_consoles.create'] = {'200': wrapped('remote_console', {
+    'type': 'object', 'required': ['protocol', 'type', 'url'],
+    'additionalProperties': False,
+    'properties': {'protocol': {'type': 'string'},
+                   'type': {'type': 'string'},
+                   'url': {'type': 'string', 'format': 'uri'}}})}
