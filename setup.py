@@ -49,6 +49,8 @@ setup(
         'google-re2>=1.1',
         'keystonemiddleware>=10.0',
         'keystoneauth1>=5.0',
+        # the console proxies (nova_core.console.proxy)
+        'websockets>=13.0',
     ],
     extras_require={
         'libvirt': ['libvirt-python>=9.0'],
@@ -63,6 +65,8 @@ setup(
             'nova-core-compute = nova_core.cmd.compute:main',
             'nova-core-all = nova_core.cmd.all:main',
             'nova-core-manage = nova_core.cmd.manage:main',
+            'nova-core-serialproxy = nova_core.cmd.consoleproxy:serial_main',
+            'nova-core-novncproxy = nova_core.cmd.consoleproxy:novnc_main',
         ],
         'nova_core.virt_drivers': [
             'fake = nova_core_drivers.fake.driver:FakeDriver',

@@ -113,6 +113,31 @@ class InstanceNotReady(Conflict):
     msg_fmt = 'Instance %(instance_id)s is not ready'
 
 
+class ConsoleTypeInvalid(Invalid):
+    msg_fmt = 'Invalid console type %(console_type)s'
+
+
+class ConsoleTypeUnavailable(Invalid):
+    msg_fmt = 'Unavailable console type %(console_type)s.'
+
+
+class InvalidToken(Invalid):
+    msg_fmt = 'The token \'%(token)s\' is invalid or has expired'
+
+
+class ConsolePortRangeExhausted(NovaCoreException):
+    msg_fmt = ('The console port range %(min_port)d-%(max_port)d is '
+               'exhausted.')
+
+
+class ConsoleNotSupported(NovaCoreException):
+    """The driver has no console of this kind (Nova's NotImplementedError,
+    answered 501)."""
+    msg_fmt = 'The requested functionality is not supported.'
+    code = 501
+    safe = True
+
+
 class InstanceIsLocked(Conflict):
     msg_fmt = 'Instance %(instance_uuid)s is locked'
 

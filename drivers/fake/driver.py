@@ -25,6 +25,7 @@ from nova_core import exception
 from nova_core.compute import power_state
 from nova_core.virt import driver
 from nova_core_drivers.fake import conf as fake_conf
+from nova_core_drivers.fake.echo_console import EchoConsole
 
 #: Console lines kept per guest.
 CONSOLE_LINES = 200
@@ -50,6 +51,7 @@ class FakeDriver(driver.ComputeDriver):
         self._guests = {}  # uuid -> {'state', 'console': [lines], ...}
         self._lock = threading.Lock()
         self._path = None  # where the guests are kept, set by init_host
+        self._console = EchoConsole()
 
     # --- persistence -----------------------------------------------------
 
@@ -151,6 +153,9 @@ class FakeDriver(driver.ComputeDriver):
         os.makedirs(self._path, exist_ok=True)
         with self._lock:
             self._load()
+
+    def cleanup_host(self, host):
+        self._console.close()
 
     def get_available_resource(self):
         opts = self.conf.fake
@@ -362,3 +367,16 @@ class FakeDriver(driver.ComputeDriver):
         self._maybe_fail('get_console_output', instance)
         with self._lock:
             return '\n'.join(self._guest(instance)['console']) + '\n'
+
+    def _console_of(self, instance):
+        """Every guest's consoles are the one echo server."""
+        with self._lock:
+            self._guest(instance)
+        host, port = self._console.address()
+        return {'host': host, 'port': port, 'internal_access_path': None}
+
+    def get_serial_console(self, context, instance):
+        return self._console_of(instance)
+
+    def get_vnc_console(self, context, instance):
+        return self._console_of(instance)

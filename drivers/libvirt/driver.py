@@ -24,10 +24,12 @@ except ImportError as _exc:  # pragma: no cover - depends on the host
 
 from nova_core import exception
 from nova_core.compute import power_state
+from nova_core.conf import consoles as console_conf
 from nova_core.image import recorded as recorded_image
 from nova_core.virt import driver as virt_driver
 from nova_core_drivers.libvirt import conf as libvirt_conf
 from nova_core_drivers.libvirt import (
+    consoles,
     dhcp,
     disk,
     errors,
@@ -52,6 +54,7 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     def __init__(self, conf, image_service=None):
         super().__init__(conf, image_service)
         libvirt_conf.register_opts(conf)
+        console_conf.register_opts(conf)
         self.lconf = conf.libvirt
         self.instances_path = (self.lconf.instances_path or
                                conf.instances_path)
@@ -181,7 +184,7 @@ class LibvirtDriver(virt_driver.ComputeDriver):
             xml = guest_xml.domain_xml(
                 instance, image_meta, files, self.lconf.virt_type,
                 self.lconf.hw_machine_type,
-                self.lconf.default_kernel_cmdline)
+                self.lconf.default_kernel_cmdline, self._new_consoles())
             dhcp.add_hosts(conn, instance)
             with self._translated('define domain', instance):
                 dom = conn.defineXML(xml)
@@ -194,6 +197,26 @@ class LibvirtDriver(virt_driver.ComputeDriver):
             raise
         LOG.info('Spawned instance %s as domain %s', instance['uuid'],
                  instance['name'])
+
+    def _new_consoles(self):
+        """The consoles of a domain about to be defined: its serial port
+        avoids the ports every other domain names (running or not)."""
+        taken = set()
+        for dom in self.host.list_domains():
+            with contextlib.suppress(libvirt.libvirtError):
+                taken |= consoles.serial_ports(dom.XMLDesc(0))
+        return consoles.for_new_guest(self.conf, taken)
+
+    def _live_xml(self, instance):
+        dom = self.host.lookup(instance)
+        with self._translated('read domain XML', instance):
+            return dom.XMLDesc(0)
+
+    def get_serial_console(self, context, instance):
+        return consoles.serial_of(self._live_xml(instance), self.conf)
+
+    def get_vnc_console(self, context, instance):
+        return consoles.vnc_of(self._live_xml(instance), self.conf)
 
     def _check_absent(self, conn, instance):
         if self.host.find(instance) is not None:
@@ -312,7 +335,8 @@ class LibvirtDriver(virt_driver.ComputeDriver):
                                         inst_dir)
         xml = guest_xml.domain_xml(
             instance, meta, files, self.lconf.virt_type,
-            self.lconf.hw_machine_type, self.lconf.default_kernel_cmdline)
+            self.lconf.hw_machine_type, self.lconf.default_kernel_cmdline,
+            self._new_consoles())
         with self._translated('define domain', instance):
             dom = self.host.get_connection().defineXML(xml)
         self._cold_start(dom, instance)

@@ -3,12 +3,15 @@
 The guest gets the flavor's vCPUs and memory, its qcow2 overlay as a virtio
 disk, a virtio NIC per address the conductor allocated on a network with a
 bridge or libvirt network (``network_info``), a serial console logged to a
-file (what os-getConsoleOutput reads) and, for AMI-style images whose
+file (what os-getConsoleOutput reads; a TCP one for the serial proxy when
+enabled), a VNC server when enabled and, for AMI-style images whose
 properties name a ``kernel_id`` and ``ramdisk_id``, direct kernel/initrd
 boot with a command line that always sends the kernel's messages to the
 serial console.
 """
 import xml.etree.ElementTree as ET
+
+from nova_core_drivers.libvirt.consoles import NO_CONSOLES
 
 #: Namespace of the metadata nova-core puts in its domains.
 NS = 'http://nova-core.example.org/xmlns/instance/1.0'
@@ -55,7 +58,7 @@ def _os(root, image_meta, files, machine_type, default_cmdline):
         _sub(os_elem, 'boot', dev='hd')
 
 
-def _devices(root, files, vifs):
+def _devices(root, files, vifs, consoles):
     devices = _sub(root, 'devices')
     disk = _sub(devices, 'disk', type='file', device='disk')
     _sub(disk, 'driver', name='qemu', type='qcow2')
@@ -63,12 +66,28 @@ def _devices(root, files, vifs):
     _sub(disk, 'target', dev='vda', bus='virtio')
     for vif in vifs:
         _interface(devices, vif)
-    serial = _sub(devices, 'serial', type='pty')
-    _sub(serial, 'log', file=files.console_log, append='on')
-    _sub(serial, 'target', port=0)
-    console = _sub(devices, 'console', type='pty')
-    _sub(console, 'target', type='serial', port=0)
+    _serial(devices, files, consoles.serial)
+    if consoles.vnc_listen:
+        _sub(devices, 'graphics', type='vnc', autoport='yes',
+             listen=consoles.vnc_listen)
+        video = _sub(devices, 'video')
+        _sub(video, 'model', type='cirrus')
     _sub(devices, 'memballoon', model='virtio')
+
+
+def _serial(devices, files, tcp):
+    """The first serial port, logged to ``console.log``: a pty, or with
+    ``tcp`` (host, port) a raw TCP server there for the serial proxy."""
+    kind = 'tcp' if tcp else 'pty'
+    for tag, target in (('serial', {'port': 0}),
+                        ('console', {'type': 'serial', 'port': 0})):
+        dev = _sub(devices, tag, type=kind)
+        if tcp:
+            _sub(dev, 'source', mode='bind', host=tcp[0], service=tcp[1])
+            _sub(dev, 'protocol', type='raw')
+        if tag == 'serial':
+            _sub(dev, 'log', file=files.console_log, append='on')
+        _sub(dev, 'target', **target)
 
 
 def _interface(devices, vif):
@@ -88,9 +107,10 @@ def _interface(devices, vif):
 
 
 def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
-               default_cmdline='console=ttyS0'):
+               default_cmdline='console=ttyS0', consoles=NO_CONSOLES):
     """The domain XML (a string) of ``instance``, whose files are
-    ``files`` (a :class:`.guest_files.GuestFiles`)."""
+    ``files`` (a :class:`.guest_files.GuestFiles`), with the interactive
+    ``consoles`` (a :class:`.consoles.GuestConsoles`)."""
     ET.register_namespace(NS_PREFIX, NS)
     root = ET.Element('domain', type=virt_type)
     _sub(root, 'name', instance['name'])
@@ -108,7 +128,7 @@ def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
     _sub(root, 'on_poweroff', 'destroy')
     _sub(root, 'on_reboot', 'restart')
     _sub(root, 'on_crash', 'destroy')
-    _devices(root, files, instance.get('network_info') or ())
+    _devices(root, files, instance.get('network_info') or (), consoles)
     ET.indent(root)
     return ET.tostring(root, encoding='unicode')
 

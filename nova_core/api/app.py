@@ -30,6 +30,7 @@ from nova_core.api.blueprints import (
     overdue_tasks,
     quota_classes,
     quota_sets,
+    remote_consoles,
     server_actions,
     server_diagnostics,
     server_external_events,
@@ -57,7 +58,8 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       aggregates.bp, availability_zones.bp,
                       simple_tenant_usage.bp, server_diagnostics.bp,
                       server_external_events.bp, migrations.bp, hosts.bp,
-                      server_migrations.bp, instance_usage_audit_log.bp)
+                      server_migrations.bp, instance_usage_audit_log.bp,
+                      remote_consoles.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 

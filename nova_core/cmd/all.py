@@ -20,6 +20,7 @@ from nova_core.cmd import common, state_lock
 from nova_core.compute import service as compute_service
 from nova_core.conductor import service as conductor_service
 from nova_core.conf import CONF
+from nova_core.console import proxy as console_proxy
 from nova_core.identity import embedded
 
 KEYSTONE_CLI_OPT = cfg.BoolOpt(
@@ -43,6 +44,12 @@ def set_defaults(conf):
     # One compute host: resizes can only happen in place (as devstack
     # sets it for single-node clouds).
     conf.set_default('allow_resize_to_same_host', True)
+    # Consoles work out of the box: the fake driver's echo and the guests'
+    # serial ports, through proxies on any free port of the API's address
+    # (the URLs the API gives follow them).
+    conf.set_default('enabled', True, group='serial_console')
+    conf.set_default('serialproxy_port', 0, group='serial_console')
+    conf.set_default('novncproxy_port', 0, group='vnc')
 
 
 class AllInOne:
@@ -54,6 +61,7 @@ class AllInOne:
         self.server = None
         self.keystone = None
         self.clouds_yaml = None
+        self.console_proxies = {}
         self.lock = state_lock.StateDirLock(conf.state_path)
 
     def start(self):
@@ -73,6 +81,7 @@ class AllInOne:
         if self.keystone is not None:
             self.clouds_yaml = self.keystone.register(
                 self.endpoint[:-len('/v2.1')])
+        self._start_console_proxies()
         for create in (conductor_service.create_service,
                        compute_service.create_service):
             svc = create(self.conf)
@@ -80,6 +89,26 @@ class AllInOne:
             self.services.append(svc)
         threading.Thread(target=self.server.run, name='wsgi',
                          daemon=True).start()
+
+    def _start_console_proxies(self):
+        """The proxies of the enabled consoles, on the API's address; the
+        console URLs point at the ports they bound, unless configured."""
+        self.console_proxies = {}
+        for kind, group, host, option, page in (
+                ('serial', 'serial_console', 'serialproxy_host', 'base_url',
+                 '/'),
+                ('novnc', 'vnc', 'novncproxy_host', 'novncproxy_base_url',
+                 '/vnc_auto.html')):
+            if not self.conf[group].enabled:
+                continue
+            self.conf.set_default(host, self.conf.osapi_compute_listen,
+                                  group=group)
+            proxy = console_proxy.ConsoleProxy(self.conf, kind)
+            proxy.start()
+            self.console_proxies[kind] = proxy
+            scheme = 'ws' if kind == 'serial' else 'http'
+            self.conf.set_default(option, '%s://%s:%s%s' % (
+                scheme, proxy.host, proxy.port, page), group=group)
 
     @property
     def endpoint(self):
@@ -89,6 +118,8 @@ class AllInOne:
     def stop(self):
         if self.server is not None:
             self.server.close()
+        for proxy in self.console_proxies.values():
+            proxy.stop()
         for svc in reversed(self.services):
             svc.stop()
         self.services = []

@@ -14,6 +14,7 @@ import oslo_messaging as messaging
 
 from nova_core import exception
 from nova_core.compute import (
+    consoles,
     external_events,
     image_ops,
     power_state,
@@ -320,6 +321,18 @@ class ComputeManager:
             lines = output.splitlines()
             output = '\n'.join(lines[-tail_length:] if tail_length else [])
         return output
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceNotReady,
+                                   exception.ConsoleTypeUnavailable,
+                                   exception.ConsoleTypeInvalid,
+                                   exception.ConsoleNotSupported,
+                                   exception.VirtDriverError)
+    def get_remote_console(self, context, instance, protocol, console_type):
+        """Where the guest's console of ``protocol`` listens (see
+        :mod:`nova_core.compute.consoles`)."""
+        return consoles.connect_info(self.conf, self.driver, context,
+                                     instance, protocol, console_type)
 
     # --- rebuild, resize, snapshot (see compute.image_ops, compute.resize) -
 

@@ -9,7 +9,8 @@ Versions:
 * 1.2 - get_host_uptime, get_instance_diagnostics.
 * 1.3 - external_instance_event; backup_instance, shelve_instance,
   shelve_offload_instance, unshelve_instance, rescue_instance,
-  unrescue_instance, set_admin_password, trigger_crash_dump.
+  unrescue_instance, set_admin_password, trigger_crash_dump;
+  get_remote_console.
 """
 import oslo_messaging as messaging
 
@@ -139,6 +140,7 @@ class ComputeAPI:
         self.client.prepare(server=host, version='1.3').cast(
             ctxt, 'external_instance_event', instances=instances,
             events=events, host=host)
+
     # --- backup, shelve, rescue, password, crash dump (1.3) ---------------
 
     def backup_instance(self, ctxt, instance, image_id, backup_type,
@@ -183,3 +185,9 @@ class ComputeAPI:
     def trigger_crash_dump(self, ctxt, instance):
         self._on(instance, '1.3').cast(ctxt, 'trigger_crash_dump',
                                        instance=instance)
+    def get_remote_console(self, ctxt, instance, protocol, console_type):
+        """Connect info of the guest's console (no token: the caller
+        issues it)."""
+        return self._on(instance, '1.3').call(
+            ctxt, 'get_remote_console', instance=instance,
+            protocol=protocol, console_type=console_type)

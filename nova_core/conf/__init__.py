@@ -9,6 +9,7 @@ from nova_core.conf import (
     api,
     compute,
     conductor,
+    consoles,
     dashboard,
     database,
     deadlines,
@@ -25,7 +26,7 @@ CONF = cfg.CONF
 
 TOPICS = (default, api, compute, conductor, database, glance, scheduler,
           quota, service_user, identity, deadlines, dashboard,
-          network)
+          network, consoles)
 
 for _topic in TOPICS:
     _topic.register_opts(CONF)

@@ -459,3 +459,21 @@ class TaskLog(Base, TimestampMixin):
     message: Mapped[str] = mapped_column(String(255))
     task_items: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+class ConsoleAuthToken(Base):
+    """A console URL's token, kept as its SHA-256 only (as Nova's
+    ``console_auth_tokens``): a leaked table opens no console. It names
+    where the console is (``host``:``port`` on a compute host), expires
+    at ``expires`` (seconds since the epoch) and opens one connection
+    (``used``)."""
+    __tablename__ = 'console_auth_tokens'
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(255), unique=True)
+    console_type: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int] = mapped_column(Integer)
+    internal_access_path: Mapped[str | None] = mapped_column(String(255))
+    instance_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    expires: Mapped[int] = mapped_column(Integer, index=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, default=utcnow)

@@ -30,6 +30,7 @@ from nova_core.policies import (
     overdue_tasks,
     quota_class_sets,
     quota_sets,
+    remote_consoles,
     rescue,
     security_groups,
     server_diagnostics,
@@ -66,4 +67,4 @@ def list_rules():
         server_external_events.list_rules(), shelve.list_rules(),
         rescue.list_rules(), guest_actions.list_rules(),
         migrations.list_rules(), hosts.list_rules(),
-        instance_usage_audit_log.list_rules()))
+        instance_usage_audit_log.list_rules(), remote_consoles.list_rules()))

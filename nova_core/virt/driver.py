@@ -370,6 +370,23 @@ class ComputeDriver(abc.ABC):
             self.power_on(context, instance)
         else:
             self.power_off(instance)
+    def get_serial_console(self, context, instance):
+        """Where the guest's interactive serial console listens, for the
+        serial proxy: ``{'host', 'port', 'internal_access_path'}``.
+
+        :raises: InstanceNotFound; NotImplementedError where the driver
+            gives guests no serial console.
+        """
+        raise NotImplementedError()
+
+    def get_vnc_console(self, context, instance):
+        """Where the guest's VNC server listens, for the noVNC proxy:
+        ``{'host', 'port', 'internal_access_path'}``.
+
+        :raises: InstanceNotFound; NotImplementedError where the driver
+            gives guests no VNC server.
+        """
+        raise NotImplementedError()
 
     def instance_power_state(self, instance):
         """The guest's power state, NOSTATE if the hypervisor lacks it."""

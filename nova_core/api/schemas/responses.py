@@ -425,3 +425,10 @@ SUCCESS['server_diagnostics.show'] = {'200': SERVER_DIAGNOSTICS}
 #: POST /os-server-external-events: every event accepted (200) or not (207).
 SUCCESS['server_external_events.create'] = {
     '200': _see.RESPONSE, '207': _see.RESPONSE}
+#: A console URL (2.6+): Nova's create_response of remote consoles.
+SUCCESS['remote_consoles.create'] = {'200': wrapped('remote_console', {
+    'type': 'object', 'required': ['protocol', 'type', 'url'],
+    'additionalProperties': False,
+    'properties': {'protocol': {'type': 'string'},
+                   'type': {'type': 'string'},
+                   'url': {'type': 'string', 'format': 'uri'}}})}
