@@ -77,8 +77,7 @@ def network_section_opts(default_cidr=None):
 
 
 #: Names of a network section's options.
-_SECTION_OPTS = frozenset(
-    ('cidr', 'gateway', 'dns_servers', 'bridge', 'libvirt_network'))
+_SECTION_OPTS = frozenset(opt.name for opt in network_section_opts())
 
 
 def section(name):

@@ -138,7 +138,6 @@ def transaction(writer=True):
             _SQLITE_WRITER.release()
 
 
-
 @contextlib.contextmanager
 def savepoint():
     """A writing transaction of its own or, inside this thread's
