@@ -45,8 +45,8 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
                 instance_uuid=uuid,
                 retry=retry_of(instance))
     try:
-        _allocate_addresses(conf, instance)
-        node = _schedule_or_wait(context, uuid, spec, conf, started)
+        node = _schedule_or_wait(context, uuid, spec, conf, started,
+                                 network.requests_of(instance))
     except exception.InstanceNotFound:
         LOG.info('Instance %s was deleted before it was scheduled', uuid)
         return
@@ -64,21 +64,21 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
     compute_rpcapi.build_and_run_instance(context, instance, image_meta)
 
 
-def _allocate_addresses(conf, instance):
-    """The instance's fixed IPs, before its host: a build that cannot
-    have them fails with nothing claimed (a re-scheduled build keeps the
-    ones it has)."""
-    db_fixed_ips.allocate(instance['uuid'], network.requests_of(instance),
-                          network.networks(conf))
+def _allocate_addresses(conf, uuid, requests):
+    """The instance's fixed IPs for its network ``requests``, before its
+    host: a build that cannot have them fails with nothing claimed (a
+    re-scheduled build keeps the ones it has)."""
+    if requests:
+        db_fixed_ips.allocate(uuid, requests, network.networks(conf))
 
 
-def _schedule_or_wait(context, uuid, spec, conf, started):
+def _schedule_or_wait(context, uuid, spec, conf, started, requests=()):
     """:func:`_schedule`, once more if no host fitted only because every
     host missed its heartbeats for a moment (see
     :func:`host_selection.wait_for_heartbeats`); None when the build is
     left in ``scheduling`` for its deadline to schedule again."""
     try:
-        return _schedule(context, uuid, spec, conf, started)
+        return _schedule(context, uuid, spec, conf, started, requests)
     except exception.NoValidHost as exc:
         if not host_selection.no_host_up(exc):
             raise
@@ -90,14 +90,17 @@ def _schedule_or_wait(context, uuid, spec, conf, started):
             return None
         if not again:
             raise
-    return _schedule(context, uuid, spec, conf, started)
+    return _schedule(context, uuid, spec, conf, started, requests)
 
 
 @retry_on_db_error
-def _schedule(context, uuid, spec, conf, started):
-    """Select and claim a node in one transaction (tried again whole
-    after a deadlock or a lost connection)."""
+def _schedule(context, uuid, spec, conf, started, requests=()):
+    """Give the instance its fixed IPs, select and claim a node, all in
+    one transaction (tried again whole after a deadlock or a lost
+    connection): a build that cannot be placed holds no address, and the
+    boot path pays for one transaction, not two."""
     with db_session.transaction():
+        _allocate_addresses(conf, uuid, requests)
         # The server group is read and locked in the claim's
         # transaction: its policy holds against concurrent builds.
         spec = group_policy.with_group(spec, lock=True)

@@ -201,11 +201,19 @@ class ConductorManager:
         with db_session.transaction():
             instance = db_instances.start_build(instance_uuid, host)
             self._record_event(context, instance_uuid, event)
-        # What the host plugs the guest into (see network.vifs).
-        instance['network_info'] = network.vifs(
-            db_fixed_ips.get_by_instances([instance_uuid]).get(
-                instance_uuid), network.networks(self.conf))
+        instance['network_info'] = self._network_info(instance)
         return instance
+
+    def _network_info(self, instance):
+        """What the host plugs the guest into (see network.vifs). An
+        instance that asked for no network holds no address (only
+        :func:`nova_core.db.fixed_ips.allocate` gives them, for its
+        requests): it is not looked up."""
+        if not network.requests_of(instance):
+            return []
+        uuid = instance['uuid']
+        return network.vifs(db_fixed_ips.get_by_instances([uuid]).get(uuid),
+                            network.networks(self.conf))
 
     def reschedule_build(self, context, instance_uuid, host, reason,
                          restarted=False, event=None):

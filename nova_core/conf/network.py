@@ -76,6 +76,10 @@ def network_section_opts(default_cidr=None):
     ]
 
 
+#: Names of a network section's options.
+_SECTION_OPTS = frozenset(opt.name for opt in network_section_opts())
+
+
 def section(name):
     """The name of the configuration section of network ``name``."""
     return 'network_%s' % name
@@ -89,9 +93,13 @@ def register_opts(conf):
 def register_network(conf, name):
     """Register the section of network ``name`` (idempotent); the
     networks are known only once the configuration is read."""
-    default = DEFAULT_CIDR if name == DEFAULT_NETWORK else None
-    conf.register_opts(network_section_opts(default), group=section(name))
-    return conf[section(name)]
+    group = section(name)
+    # Registering clears oslo.config's cache of every option's value, so
+    # it is done once: this runs on every boot (API and conductor).
+    if group not in conf or not _SECTION_OPTS.issubset(conf[group]):
+        default = DEFAULT_CIDR if name == DEFAULT_NETWORK else None
+        conf.register_opts(network_section_opts(default), group=group)
+    return conf[group]
 
 
 def list_opts():

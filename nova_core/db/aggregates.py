@@ -188,10 +188,14 @@ def zones_of_hosts(hosts, except_aggregate=None):
     return zones
 
 
+#: Every host's zone: built once, as every boot reads it (the API's
+#: service checks and the scheduler).
+_HOST_ZONES = sa.select(AHT.c.host, AMT.c.value).join_from(
+    AHT, AMT, sa.and_(AMT.c.aggregate_id == AHT.c.aggregate_id,
+                      AMT.c.key == AZ_KEY)).order_by(AHT.c.id)
+
+
 def host_zones(session):
     """{host: zone} of every host in an aggregate with a zone (a host is
     in one zone at most: the API refuses a second)."""
-    return {row.host: row.value for row in session.execute(
-        sa.select(AHT.c.host, AMT.c.value).join_from(
-            AHT, AMT, sa.and_(AMT.c.aggregate_id == AHT.c.aggregate_id,
-                              AMT.c.key == AZ_KEY)).order_by(AHT.c.id))}
+    return {row.host: row.value for row in session.execute(_HOST_ZONES)}

@@ -4,7 +4,8 @@ Allocation relies on the database, not on a lock of this process: a row
 per address taken, unique on (network, address) and on mac. A conductor
 reads the addresses taken, picks a free one and inserts it; when another
 conductor took the same address (or MAC) meanwhile, the insert fails on
-the constraint, the whole transaction is rolled back and the allocation
+the constraint, the attempt is rolled back (its transaction, or its
+savepoint within a caller's transaction) and the allocation
 starts again from a fresh read, choosing among the first free addresses at
 random so that racing conductors part ways. Giving an address back
 deletes its row, in the transaction that deletes the instance.
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from nova_core import exception
 from nova_core.db import models
 from nova_core.db.retry import retry_on_db_error
-from nova_core.db.session import reader, transaction
+from nova_core.db.session import reader, savepoint, transaction
 
 LOG = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ def allocate(instance_uuid, requests, networks):
     """Give ``instance_uuid`` one address per request (``{"network":
     name, "fixed_ip": address or None}``) on ``networks`` (name ->
     :class:`nova_core.network.Network`), all or none. An instance that
-    holds addresses already keeps them (a re-scheduled build).
+    holds addresses already keeps them (a re-scheduled build). Called in
+    a transaction, it is part of it (each attempt in a savepoint).
 
     :returns: the instance's fixed IP rows, in request order.
     :raises: NoMoreFixedIps, FixedIpAlreadyInUse (the requested address
@@ -72,7 +74,9 @@ def allocate(instance_uuid, requests, networks):
 
 @retry_on_db_error
 def _allocate_once(instance_uuid, requests, networks, spread):
-    with transaction() as session:
+    # Inside a caller's transaction (the conductor's claim), a savepoint:
+    # a lost race rolls back this attempt only.
+    with savepoint() as session:
         # Locks the instance: a delete waits for the allocation, and an
         # allocation after the delete finds no instance (nothing leaks).
         if session.execute(_LIVE_INSTANCE.with_for_update(), {

@@ -136,3 +136,22 @@ def transaction(writer=True):
     finally:
         if serialize:
             _SQLITE_WRITER.release()
+
+
+@contextlib.contextmanager
+def savepoint():
+    """A writing transaction of its own or, inside this thread's
+    transaction, a savepoint of that one: an error inside rolls back only
+    what was done here (an insert that lost a race on a unique key, say)
+    and the outer transaction can go on (PostgreSQL accepts no statement
+    in a transaction after an error, unless rolled back to a savepoint).
+    """
+    outer = getattr(_CURRENT, 'connection', None)
+    if outer is None:
+        with transaction() as connection:
+            yield connection
+        return
+    if not _CURRENT.writer:
+        raise RuntimeError('a writing transaction inside a reading one')
+    with outer.begin_nested():
+        yield outer

@@ -9,6 +9,7 @@ re-schedule, allocates what was asked. No part of this module reaches the
 database: the API, the conductor and the compute hosts may all use it.
 """
 import dataclasses
+import functools
 import ipaddress
 import uuid as uuid_lib
 
@@ -68,22 +69,31 @@ def networks(conf):
 
 
 def _network(name, section):
-    if not section.cidr:
+    return _parsed(name, section.cidr, section.gateway,
+                   tuple(section.dns_servers), section.bridge,
+                   section.libvirt_network)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(name, cidr, gateway, dns_servers, bridge, libvirt_network):
+    """The :class:`Network` of one section's values (parsed once: every
+    boot asks for the networks in the API and twice in the conductor)."""
+    if not cidr:
         raise exception.ConfigInvalid(
             reason='[%s] cidr is required' % network_conf.section(name))
     try:
-        cidr = ipaddress.ip_network(section.cidr, strict=True)
+        cidr = ipaddress.ip_network(cidr, strict=True)
     except ValueError as exc:
         raise exception.ConfigInvalid(reason='[%s] cidr: %s' % (
             network_conf.section(name), exc))
-    gateway = (ipaddress.ip_address(section.gateway) if section.gateway
+    gateway = (ipaddress.ip_address(gateway) if gateway
                else next(cidr.hosts()))
     if gateway not in cidr:
         raise exception.ConfigInvalid(
             reason='[%s] gateway %s is outside %s' % (
                 network_conf.section(name), gateway, cidr))
-    return Network(name, cidr, gateway, tuple(section.dns_servers),
-                   section.bridge, section.libvirt_network)
+    return Network(name, cidr, gateway, dns_servers, bridge,
+                   libvirt_network)
 
 
 def requests_for_create(conf, requested, max_count):

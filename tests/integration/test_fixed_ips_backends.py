@@ -6,8 +6,11 @@ import concurrent.futures
 import ipaddress
 import threading
 
+import pytest
+
 from nova_core import exception, network
 from nova_core.db import fixed_ips, instances
+from nova_core.db.session import transaction
 from tests.integration.test_db_backends import db, db_url  # noqa: F401
 
 
@@ -17,7 +20,23 @@ def _instance(name):
             'root_gb': 1, 'vm_state': 'building'}
 
 
-def test_concurrent_allocations_never_share_an_address(db):  # noqa: F811
+def _allocate(uuid, net, in_claim):
+    """As a conductor allocates: alone, or (``in_claim``) inside the
+    transaction of a build's claim, which wrote before it; a lost race
+    must then roll back to a savepoint, not spoil the claim (PostgreSQL
+    accepts no statement after an error in a transaction)."""
+    requests = [{'network': 'race', 'fixed_ip': None}]
+    if not in_claim:
+        return fixed_ips.allocate(uuid, requests, {'race': net})
+    with transaction():
+        instances.update(uuid, {'display_name': 'claimed'})
+        return fixed_ips.allocate(uuid, requests, {'race': net})
+
+
+@pytest.mark.parametrize('in_claim', [False, True],
+                         ids=['alone', 'in-claim'])
+def test_concurrent_allocations_never_share_an_address(
+        db, in_claim):  # noqa: F811
     net = network.Network('race', ipaddress.ip_network('10.9.0.0/27'),
                           ipaddress.ip_address('10.9.0.1'), (), None, None)
     free = 32 - 3  # network, broadcast, gateway
@@ -30,9 +49,7 @@ def test_concurrent_allocations_never_share_an_address(db):  # noqa: F811
         results = []
         for uuid in chunk:
             try:
-                fixed_ips.allocate(uuid, [{'network': 'race',
-                                           'fixed_ip': None}],
-                                   {'race': net})
+                _allocate(uuid, net, in_claim)
                 results.append((uuid, True))
             except exception.NoMoreFixedIps:
                 results.append((uuid, False))
@@ -49,3 +66,6 @@ def test_concurrent_allocations_never_share_an_address(db):  # noqa: F811
     assert len(set(addresses)) == free
     assert all(net.contains(a) for a in addresses)
     assert len({rows[0]['mac'] for rows in held.values()}) == free
+    if in_claim:
+        assert all(instances.get(u)['display_name'] == 'claimed'
+                   for u in allocated)

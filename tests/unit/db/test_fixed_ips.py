@@ -124,6 +124,43 @@ def test_address_taken_between_read_and_insert_is_retried(nets):
     assert fixed_ips.holder('private', '10.0.0.2') == other
 
 
+def test_race_inside_a_callers_transaction_rolls_back_only_its_attempt(
+        nets):
+    """The conductor allocates in its claim's transaction: an insert that
+    lost a race is rolled back to a savepoint, and what the transaction
+    did before it (here: an update of the instance) is kept."""
+    other, ours = _instance(), _instance()
+    fixed_ips.allocate(other, _req(), nets)  # takes 10.0.0.2
+    real_pick = fixed_ips._pick
+    calls = []
+
+    def stale_then_real(session, net, spread):
+        calls.append(spread)
+        return '10.0.0.2' if len(calls) == 1 else real_pick(
+            session, net, spread)
+
+    with mock.patch.object(fixed_ips, '_pick', autospec=True,
+                           side_effect=stale_then_real):
+        with transaction():
+            instances.update(ours, {'display_name': 'before-the-race'})
+            rows = fixed_ips.allocate(ours, _req(), nets)
+    assert calls == [False, True]
+    assert instances.get(ours)['display_name'] == 'before-the-race'
+    assert fixed_ips.get_by_instances([ours])[ours] == rows
+    assert rows[0]['address'] not in ('10.0.0.2', '10.0.0.1', '10.0.0.0')
+
+
+def test_allocation_in_a_transaction_that_fails_later_is_undone(nets):
+    """All or nothing with the caller's transaction: a claim that fails
+    after the allocation leaves no address behind."""
+    uuid = _instance()
+    with pytest.raises(exception.NoValidHost):
+        with transaction():
+            fixed_ips.allocate(uuid, _req(), nets)
+            raise exception.NoValidHost(reason='none fits')
+    assert fixed_ips.get_by_instances([uuid]) == {}
+
+
 def test_mac_taken_meanwhile_is_retried(nets):
     macs = iter(['fa:16:3e:aa:aa:aa', 'fa:16:3e:aa:aa:aa',
                  'fa:16:3e:bb:bb:bb'])

@@ -1,5 +1,7 @@
 """Networks from the configuration and a create's ``networks`` checked
 against them, as Nova checks them against Neutron."""
+from unittest import mock
+
 import pytest
 
 from nova_core import exception, network
@@ -30,6 +32,19 @@ def test_network_ids_are_stable_and_distinct(two):
     assert len({n.uuid for n in two.values()}) == 2
     assert str(two['lab'].gateway) == 'fd00:1::1'
     assert two['lab'].bridge == 'br-lab'
+
+
+def test_asking_again_registers_nothing_and_sees_changes(two, conf):
+    """networks() runs on every boot: registering options there cleared
+    oslo.config's cache of every option of the process each time. Once
+    registered, nothing is registered again, and a changed option is
+    still seen."""
+    with mock.patch.object(CONF, 'register_opts',
+                           wraps=CONF.register_opts) as register:
+        assert network.networks(CONF) == two
+        conf.config(group='network_lab', bridge='br-other')
+        assert network.networks(CONF)['lab'].bridge == 'br-other'
+    register.assert_not_called()
 
 
 @pytest.mark.parametrize('section,reason', [
