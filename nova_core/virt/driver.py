@@ -370,6 +370,7 @@ class ComputeDriver(abc.ABC):
             self.power_on(context, instance)
         else:
             self.power_off(instance)
+
     def get_serial_console(self, context, instance):
         """Where the guest's interactive serial console listens, for the
         serial proxy: ``{'host', 'port', 'internal_access_path'}``.
