@@ -24,13 +24,17 @@ provoke and report the API's 202 as "schema-violating request accepted".
 """
 import os
 import re
+import time
 import urllib.parse
 
 import requests
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis.core.failures import Failure
-from schemathesis.specs.openapi.checks import ensure_resource_availability
+from schemathesis.specs.openapi.checks import (
+    ensure_resource_availability,
+    use_after_free,
+)
 
 from nova_core import exception
 from nova_core.api import microversion, validation
@@ -119,17 +123,22 @@ _RESOURCE = re.compile(r'^(.*?\{[^}]+\})')
 _KEPT_HEADERS = ('X-Auth-Token', 'OpenStack-API-Version')
 
 
+def _get(response, path):
+    """The status of a GET of ``path`` on the API that sent
+    ``response``, with its token and microversion."""
+    url = urllib.parse.urlsplit(response.request.url)
+    headers = {name: response.request.headers[name]
+               for name in _KEPT_HEADERS if name in response.request.headers}
+    return requests.get('%s://%s%s' % (url.scheme, url.netloc, path),
+                        headers=headers, timeout=30).status_code
+
+
 def _resource_exists(response, case):
     match = _RESOURCE.match(case.path)
     if match is None:
         return False
     path = match.group(1).format(**(case.path_parameters or {}))
-    url = urllib.parse.urlsplit(response.request.url)
-    headers = {name: response.request.headers[name]
-               for name in _KEPT_HEADERS if name in response.request.headers}
-    found = requests.get('%s://%s%s' % (url.scheme, url.netloc, path),
-                         headers=headers, timeout=30)
-    return found.status_code == 200
+    return _get(response, path) == 200
 
 
 @schemathesis.check
@@ -141,5 +150,35 @@ def created_resource_still_there(ctx, response, case):
         return ensure_resource_availability(ctx, response, case)
     except Failure:
         if _resource_exists(response, case):
+            return None
+        raise
+
+
+#: How long a deleted resource may take to go: Nova deletes a server
+#: asynchronously (204, then the server shows ``task_state: deleting``
+#: until its compute host has destroyed it).
+DELETE_SECONDS = 30
+
+
+def _gone_in_time(response, path):
+    deadline = time.monotonic() + DELETE_SECONDS
+    while True:
+        if _get(response, path) == 404:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+
+
+@schemathesis.check
+def deleted_resource_gone(ctx, response, case):
+    """schemathesis's ``use_after_free`` (ST301), for asynchronous
+    deletes: a read that found a deleted resource counts only if the
+    resource does not go within :data:`DELETE_SECONDS` of the read."""
+    try:
+        return use_after_free(ctx, response, case)
+    except Failure as failure:
+        method, _, path = getattr(failure, 'free', '').partition(' ')
+        if method == 'DELETE' and path and _gone_in_time(response, path):
             return None
         raise
