@@ -78,10 +78,7 @@ def config_defaults():
 def get_defaults():
     """The limits of a project with none of its own: the ``default``
     quota class over the config."""
-    limits = config_defaults()
-    limits.update((r, v) for r, v in db_quotas.class_limits('default').items()
-                  if r in limits)
-    return limits
+    return _overlay(config_defaults(), db_quotas.class_limits('default'))
 
 
 def get_class_limits(class_name):
@@ -100,13 +97,10 @@ def _overlay(limits, own):
 def scoped_limits(project_id, user_id=None):
     """(the project's limits, the user's limits, the resources the user
     has limits of their own for); with no ``user_id`` the user's are the
-    project's. One statement for the rows of both."""
-    if user_id is None:
-        project, user = db_quotas.project_limits(project_id), {}
-    else:
-        project, user = db_quotas.project_and_user_limits(project_id,
-                                                          user_id)
-    limits = _overlay(get_defaults(), project)
+    project's. One statement for the rows of the default class, the
+    project and the user."""
+    default, project, user = db_quotas.scoped_limits(project_id, user_id)
+    limits = _overlay(_overlay(config_defaults(), default), project)
     return limits, _overlay(limits, user), set(user)
 
 
@@ -162,12 +156,13 @@ def _over(limits, usages, deltas):
             if limits[r] >= 0 and usages[r] + delta > limits[r]]
 
 
-def _scopes(resources, project_id, user_id, group_uuid=None):
+def _scopes(resources, project_id, user_id, group_uuid=None, scoped=None):
     """Yield (limits, usages) that ``resources`` must fit, lazily: the
     project's (per-user resources under the user's limit), then the
     user's for what they have limits of their own for, counted only if
-    the project's fit."""
-    project, user, own = scoped_limits(project_id, user_id)
+    the project's fit. ``scoped``: what :func:`scoped_limits` returned
+    for them, if the caller read it already."""
+    project, user, own = scoped or scoped_limits(project_id, user_id)
     limits = dict(project, **{r: user[r] for r in _USER_ONLY})
     yield limits, _count(resources, project_id, user_id, group_uuid)
     mine = [r for r in resources if r in own and r in _PROJECT_AND_USER]
@@ -226,14 +221,15 @@ def check_deltas(context, project_id, user_id, group_uuid=None, **deltas):
                               usages=usages)
 
 
-def check_metadata_items(context, project_id, count):
+def check_metadata_items(context, project_id, count, limits=None):
     """Check that one server may carry ``count`` metadata items: the
-    resulting total, not a delta, as Nova checks metadata.
+    resulting total, not a delta, as Nova checks metadata. ``limits``:
+    the project's, if the caller read them already.
 
     :raises: MetadataLimitExceeded (403) "Maximum number of metadata items
         exceeds 128".
     """
-    limit = get_limits(project_id)['metadata_items']
+    limit = (limits or get_limits(project_id))['metadata_items']
     if 0 <= limit < count:
         raise exception.MetadataLimitExceeded(
             allowed=limit, overs=['metadata_items'],
@@ -247,10 +243,13 @@ def _headroom(limits, usages):
             for r in _INSTANCE_RESOURCES}
 
 
-def check_instances(context, project_id, flavor, min_count, max_count):
+def check_instances(context, project_id, flavor, min_count, max_count,
+                    scoped=None):
     """How many servers of ``flavor`` a create may record: ``max_count``
     if they all fit, else as many as fit when that is at least
-    ``min_count`` (Nova boots fewer rather than none).
+    ``min_count`` (Nova boots fewer rather than none). ``scoped``: what
+    :func:`scoped_limits` returned for the project and the context's
+    user, if the caller read it already.
 
     :returns: the number of servers to create.
     :raises: TooManyInstances (403) worded as Nova's, e.g. "Quota exceeded
@@ -258,7 +257,7 @@ def check_instances(context, project_id, flavor, min_count, max_count):
         the request shows as "min-max" when they differ.
     """
     scopes = list(_scopes(_INSTANCE_RESOURCES, project_id,
-                          context.user_id))
+                          context.user_id, scoped=scoped))
     per = {'instances': 1, 'cores': flavor['vcpus'],
            'ram': flavor['memory_mb']}
     deltas = {r: max_count * per[r] for r in _INSTANCE_RESOURCES}
@@ -318,9 +317,11 @@ def check_create(context, flavor, metadata, min_count, max_count):
         least ``min_count`` when only those fit).
     :raises: MetadataLimitExceeded, TooManyInstances (403).
     """
-    check_metadata_items(context, context.project_id, len(metadata or {}))
+    scoped = scoped_limits(context.project_id, context.user_id)
+    check_metadata_items(context, context.project_id, len(metadata or {}),
+                         limits=scoped[0])
     return check_instances(context, context.project_id, flavor, min_count,
-                           max_count)
+                           max_count, scoped=scoped)
 
 
 def recheck_create(context, flavor, instances):

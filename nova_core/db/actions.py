@@ -20,11 +20,17 @@ _ACTION_ID = sa.select(AT.c.id).where(
         AT.c.id.desc()).limit(1)
 _TOUCH_ACTION = AT.update().where(AT.c.id == sa.bindparam('b_action'))
 _INSERT_EVENT = ET.insert()
-_OPEN_EVENT = sa.select(ET.c.id).where(
-    ET.c.action_id == sa.bindparam('b_action'),
-    ET.c.event == sa.bindparam('b_event'),
-    ET.c.finish_time.is_(None)).order_by(ET.c.id.desc()).limit(1)
 _CLOSE_EVENT = ET.update().where(ET.c.id == sa.bindparam('b_event_id'))
+#: The action of a request and its newest open ``b_event``, in one round
+#: trip (an event finishes on every step of every boot).
+_ACTION_AND_OPEN_EVENT = sa.select(
+    AT.c.id, sa.select(sa.func.max(ET.c.id)).where(
+        ET.c.action_id == AT.c.id,
+        ET.c.event == sa.bindparam('b_event'),
+        ET.c.finish_time.is_(None)).scalar_subquery()).where(
+    AT.c.instance_uuid == sa.bindparam('b_uuid'),
+    AT.c.request_id == sa.bindparam('b_request')).order_by(
+        AT.c.id.desc()).limit(1)
 
 
 @retry_on_db_error
@@ -65,11 +71,12 @@ def event_finish(instance_uuid, request_id, event, result, traceback=None,
     opened, with ``start_time``); an error also marks the action."""
     now = utcnow()
     with transaction() as session:
-        action_id = _action_id(session, instance_uuid, request_id)
-        if action_id is None:
+        row = session.execute(_ACTION_AND_OPEN_EVENT, {
+            'b_uuid': instance_uuid, 'b_request': request_id,
+            'b_event': event}).first()
+        if row is None:
             return
-        event_id = session.execute(_OPEN_EVENT, {
-            'b_action': action_id, 'b_event': event}).scalar()
+        action_id, event_id = row
         values = {'finish_time': now, 'result': result,
                   'traceback': traceback, 'details': details,
                   'updated_at': now}

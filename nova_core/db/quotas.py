@@ -20,13 +20,17 @@ GMT = models.InstanceGroupMember.__table__
 
 _PROJECT = sa.select(QT.c.resource, QT.c.hard_limit).where(
     QT.c.project_id == sa.bindparam('b_project'))
-#: A project's rows and one user's, in one statement (scope 0: project,
-#: 1: user), so that a check for a user costs what a project's does.
-_PROJECT_AND_USER = sa.union_all(
-    sa.select(sa.literal(0).label('scope'), QT.c.resource,
+#: The ``default`` class's rows, a project's and one user's, in one
+#: statement (scope 0: class, 1: project, 2: user): a quota check reads
+#: its limits with one round trip whoever asks. A user of ``None``
+#: matches no row.
+_SCOPED = sa.union_all(
+    sa.select(sa.literal(0).label('scope'), QCT.c.resource,
+              QCT.c.hard_limit).where(QCT.c.class_name == 'default'),
+    sa.select(sa.literal(1).label('scope'), QT.c.resource,
               QT.c.hard_limit).where(
         QT.c.project_id == sa.bindparam('b_project')),
-    sa.select(sa.literal(1).label('scope'), PUQT.c.resource,
+    sa.select(sa.literal(2).label('scope'), PUQT.c.resource,
               PUQT.c.hard_limit).where(
         PUQT.c.project_id == sa.bindparam('b_project'),
         PUQT.c.user_id == sa.bindparam('b_user')))
@@ -57,14 +61,14 @@ def project_limits(project_id):
                                     ).all())
 
 
-def project_and_user_limits(project_id, user_id):
-    """({resource: limit} of the project's own, {resource: limit} of the
-    user's own in that project), read in one statement."""
-    scoped = ({}, {})
+def scoped_limits(project_id, user_id=None):
+    """({resource: limit} of the ``default`` quota class, of the
+    project's own, of the user's own in that project (empty without
+    ``user_id``)), read in one statement."""
+    scoped = ({}, {}, {})
     with reader() as session:
         for scope, resource, limit in session.execute(
-                _PROJECT_AND_USER, {'b_project': project_id,
-                                    'b_user': user_id}):
+                _SCOPED, {'b_project': project_id, 'b_user': user_id}):
             scoped[scope][resource] = limit
     return scoped
 

@@ -250,11 +250,20 @@ def _statements_of_check(**user_limits):
 
 
 def test_create_check_costs_no_more_without_user_limits(db):
-    """The hot path: the defaults, the project's and user's rows (one
-    statement), the project's usage; a user limit adds its usage count."""
-    assert _statements_of_check() == 3
-    assert _statements_of_check(key_pairs=5) == 3
-    assert _statements_of_check(instances=5) == 4
+    """The hot path: the default class's, the project's and the user's
+    rows (one statement), the project's usage; a user limit adds its
+    usage count."""
+    assert _statements_of_check() == 2
+    assert _statements_of_check(key_pairs=5) == 2
+    assert _statements_of_check(instances=5) == 3
+
+
+def test_a_create_check_reads_its_limits_once(db):
+    """Metadata and instances are checked against one read of the
+    limits."""
+    with _Statements() as statements:
+        quota.check_create(_ctx(), TINY, {'k': 'v'}, 1, 1)
+    assert statements.count == 2
 
 
 def test_user_limits_override_the_projects_for_that_user(db):

@@ -16,10 +16,17 @@ INSTANCE = {'uuid': 'u', 'name': 'instance-1', 'display_name': 'vm',
             'flavor': {'flavorid': '1', 'name': 'm1.tiny'}}
 
 
+#: A range of the tests' own: real guests on this machine take ports from
+#: the default one (10000:20000), and this is below the kernel's
+#: ephemeral ports.
+P = 20100
+
+
 @pytest.fixture
 def cconf(conf):
     conf.config(group='serial_console', enabled=True,
-                port_range='10000:10003', proxyclient_address='127.0.0.1')
+                port_range='%d:%d' % (P, P + 3),
+                proxyclient_address='127.0.0.1')
     conf.config(group='vnc', enabled=True, server_listen='127.0.0.2',
                 server_proxyclient_address='10.1.1.1')
     return CONF
@@ -31,12 +38,12 @@ def _xml(guest_consoles):
 
 
 def test_tcp_serial_logged_and_vnc(cconf):
-    xml = _xml(consoles.for_new_guest(cconf, taken_ports={10000}))
+    xml = _xml(consoles.for_new_guest(cconf, taken_ports={P}))
     devices = ET.fromstring(xml).find('devices')
     serial = devices.find('serial')
     assert serial.get('type') == 'tcp'
     assert serial.find('source').attrib == {
-        'mode': 'bind', 'host': '127.0.0.1', 'service': '10001'}
+        'mode': 'bind', 'host': '127.0.0.1', 'service': str(P + 1)}
     assert serial.find('protocol').get('type') == 'raw'
     assert serial.find('log').get('file') == '/i/u/console.log'
     console = devices.find('console')
@@ -45,9 +52,9 @@ def test_tcp_serial_logged_and_vnc(cconf):
     graphics = devices.find('graphics')
     assert graphics.attrib == {'type': 'vnc', 'autoport': 'yes',
                                'listen': '127.0.0.2'}
-    assert consoles.serial_ports(xml) == {10001}
+    assert consoles.serial_ports(xml) == {P + 1}
     assert consoles.serial_of(xml, cconf) == {
-        'host': '127.0.0.1', 'port': 10001, 'internal_access_path': None}
+        'host': '127.0.0.1', 'port': P + 1, 'internal_access_path': None}
 
 
 def test_disabled_consoles_keep_the_pty(cconf, conf):
@@ -74,7 +81,7 @@ def test_vnc_port_of_a_running_domain(cconf):
 
 
 def test_ports_in_use_are_skipped_and_the_range_can_run_out(cconf):
-    with socket.create_server(('127.0.0.1', 10000)):
-        assert consoles.free_port(cconf, taken={10001}) == 10002
+    with socket.create_server(('127.0.0.1', P)):
+        assert consoles.free_port(cconf, taken={P + 1}) == P + 2
         with pytest.raises(exception.ConsolePortRangeExhausted):
-            consoles.free_port(cconf, taken={10001, 10002, 10003})
+            consoles.free_port(cconf, taken={P + 1, P + 2, P + 3})
