@@ -101,7 +101,7 @@ class ConsoleProxy:
         upgrade = request.headers.get('Upgrade', '').lower()
         if not self.serves_web or 'websocket' in upgrade:
             return None
-        reply = web.serve(self.conf.web, request.path)
+        reply = web.serve(self.conf.web, request.path, request.method)
         return Response(reply.status, reply.reason, Headers(reply.headers),
                         reply.body)
 

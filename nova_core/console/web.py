@@ -35,6 +35,11 @@ class Reply:
                         ('Cache-Control', 'no-cache'),
                         ('Connection', 'close')]
 
+    def without_body(self):
+        """As the answer to a HEAD: the headers of the GET only."""
+        self.body = b''
+        return self
+
 
 def error(status, reason, text):
     body = PAGE % {'title': '%d %s' % (status, reason),
@@ -81,8 +86,16 @@ def resolve(root, url_path):
     return full
 
 
-def serve(root, url_path):
-    """The :class:`Reply` to a GET of ``url_path``."""
+def serve(root, url_path, method='GET'):
+    """The :class:`Reply` to a GET (or HEAD) of ``url_path``; other
+    methods are 405."""
+    if method == 'HEAD':
+        return serve(root, url_path).without_body()
+    if method != 'GET':
+        reply = error(405, 'Method Not Allowed',
+                      'Only GET and HEAD are served here.')
+        reply.headers.append(('Allow', 'GET, HEAD'))
+        return reply
     if not os.path.isdir(root):
         return missing_root(root)
     full = resolve(root, url_path)

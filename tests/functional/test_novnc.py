@@ -161,10 +161,10 @@ def test_refused_token_gets_nothing(api, server_id, proxy, token):
         proxy.clock = time.time
 
 
-def _get(proxy, path):
+def _get(proxy, path, method='GET'):
     conn = http.client.HTTPConnection(proxy.host, proxy.port, timeout=10)
     try:
-        conn.request('GET', path)
+        conn.request(method, path)
         response = conn.getresponse()
         return response.status, response.getheader('Content-Type'), \
             response.read()
@@ -215,6 +215,13 @@ def test_files_of_the_web_directory(proxy, web, path, status, content_type,
     else:
         assert got_type == 'text/html; charset=utf-8'
         assert b'404 Not Found' in got_body
+
+
+def test_head_and_other_methods(proxy, web):
+    assert _get(proxy, '/core/rfb.js', 'HEAD') == (
+        200, 'text/javascript', b'')
+    status, _, body = _get(proxy, '/core/rfb.js', 'POST')
+    assert status == 405 and b'Only GET and HEAD' in body
 
 
 def test_no_web_directory_is_a_404_that_says_so(proxy, tmp_path):

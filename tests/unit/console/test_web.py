@@ -51,6 +51,20 @@ def test_serve_a_file(root):
     assert headers['X-Content-Type-Options'] == 'nosniff'
 
 
+def test_head_has_the_headers_of_get(root):
+    reply = web.serve(root, '/vnc.html', 'HEAD')
+    assert (reply.status, reply.body) == (200, b'')
+    assert dict(reply.headers)['Content-Length'] == str(len(
+        '<html>full</html>'))
+
+
+@pytest.mark.parametrize('method', ['POST', 'PUT', 'DELETE', 'OPTIONS'])
+def test_other_methods_are_405(root, method):
+    reply = web.serve(root, '/vnc.html', method)
+    assert reply.status == 405
+    assert dict(reply.headers)['Allow'] == 'GET, HEAD'
+
+
 def test_serve_nothing_is_404(root):
     reply = web.serve(root, '/escape')
     assert (reply.status, reply.reason) == (404, 'Not Found')
