@@ -25,7 +25,8 @@ from nova_core import exception
 from nova_core.compute import power_state
 from nova_core.virt import driver
 from nova_core_drivers.fake import conf as fake_conf
-from nova_core_drivers.fake.echo_console import EchoConsole
+from nova_core_drivers.fake import rfb
+from nova_core_drivers.fake.console_server import ConsoleServer, echo
 
 #: Console lines kept per guest.
 CONSOLE_LINES = 200
@@ -51,7 +52,8 @@ class FakeDriver(driver.ComputeDriver):
         self._guests = {}  # uuid -> {'state', 'console': [lines], ...}
         self._lock = threading.Lock()
         self._path = None  # where the guests are kept, set by init_host
-        self._console = EchoConsole()
+        self._serial = ConsoleServer(echo, name='fake-serial-console')
+        self._vnc = ConsoleServer(rfb.serve, name='fake-vnc-console')
 
     # --- persistence -----------------------------------------------------
 
@@ -155,7 +157,8 @@ class FakeDriver(driver.ComputeDriver):
             self._load()
 
     def cleanup_host(self, host):
-        self._console.close()
+        self._serial.close()
+        self._vnc.close()
 
     def get_available_resource(self):
         opts = self.conf.fake
@@ -368,15 +371,16 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             return '\n'.join(self._guest(instance)['console']) + '\n'
 
-    def _console_of(self, instance):
-        """Every guest's consoles are the one echo server."""
+    def _console_of(self, instance, server):
+        """Every guest's serial console is the one echo server, every
+        guest's VNC console the one RFB server."""
         with self._lock:
             self._guest(instance)
-        host, port = self._console.address()
+        host, port = server.address()
         return {'host': host, 'port': port, 'internal_access_path': None}
 
     def get_serial_console(self, context, instance):
-        return self._console_of(instance)
+        return self._console_of(instance, self._serial)
 
     def get_vnc_console(self, context, instance):
-        return self._console_of(instance)
+        return self._console_of(instance, self._vnc)

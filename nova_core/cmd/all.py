@@ -98,7 +98,7 @@ class AllInOne:
                 ('serial', 'serial_console', 'serialproxy_host', 'base_url',
                  '/'),
                 ('novnc', 'vnc', 'novncproxy_host', 'novncproxy_base_url',
-                 '/vnc_auto.html')):
+                 '/vnc_lite.html')):
             if not self.conf[group].enabled:
                 continue
             self.conf.set_default(host, self.conf.osapi_compute_listen,

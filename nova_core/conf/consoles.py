@@ -1,10 +1,11 @@
-"""Remote consoles: ``[serial_console]``, ``[vnc]`` and ``[consoleauth]``,
-as Nova names them.
+"""Remote consoles: ``[serial_console]``, ``[vnc]``, ``[consoleauth]`` and
+``[DEFAULT] web``, as Nova names them.
 
 The compute host's options (``enabled``, the proxy client address, the
 port range) decide which consoles its guests have; the proxy's
 (``*proxy_host``/``*proxy_port``) where ``nova-core-serialproxy`` and
-``nova-core-novncproxy`` listen; the base URLs what the API answers.
+``nova-core-novncproxy`` listen; the base URLs what the API answers;
+``web`` the noVNC files that ``nova-core-novncproxy`` serves.
 """
 from oslo_config import cfg
 
@@ -54,9 +55,12 @@ vnc_opts = [
         help='Give guests a VNC console, for POST '
              '/servers/{id}/remote-consoles with protocol "vnc".'),
     cfg.URIOpt(
-        'novncproxy_base_url', default='http://127.0.0.1:6080/vnc_auto.html',
+        'novncproxy_base_url', default='http://127.0.0.1:6080/vnc_lite.html',
         help='The URL clients get for a noVNC console, before its '
-             'token: where nova-core-novncproxy is reached.'),
+             'token: noVNC\'s page as nova-core-novncproxy serves it '
+             '(from ``[DEFAULT] web``). noVNC 1.0 and later name it '
+             'vnc_lite.html, as devstack configures Nova; Debian\'s '
+             'vnc_auto.html is its full page, vnc.html.'),
     cfg.HostAddressOpt(
         'server_listen', default='127.0.0.1',
         help='The address on which guests\' VNC servers listen.'),
@@ -73,6 +77,18 @@ vnc_opts = [
              'for tests).'),
 ]
 
+#: As Nova's (``nova/conf/novnc.py``), with Debian's noVNC as the default.
+web_opts = [
+    cfg.StrOpt(
+        'web', default='/usr/share/novnc',
+        help='The directory whose files nova-core-novncproxy serves on its '
+             'websocket port (as websockify\'s ``--web``): noVNC, i.e. '
+             'vnc_lite.html and its core/ and vendor/ scripts. Debian\'s '
+             'package ``novnc`` installs it at /usr/share/novnc, npm\'s '
+             '``@novnc/novnc`` under node_modules/@novnc/novnc. Missing: '
+             'every page is a 404 that says so.'),
+]
+
 consoleauth_opts = [
     cfg.IntOpt(
         'token_ttl', default=600, min=1,
@@ -86,10 +102,12 @@ def register_opts(conf):
     conf.register_opts(serial_opts, group=serial_group)
     conf.register_group(vnc_group)
     conf.register_opts(vnc_opts, group=vnc_group)
+    conf.register_opts(web_opts)
     conf.register_group(consoleauth_group)
     conf.register_opts(consoleauth_opts, group=consoleauth_group)
 
 
 def list_opts():
-    return {serial_group: serial_opts, vnc_group: vnc_opts,
+    return {'DEFAULT': web_opts, serial_group: serial_opts,
+            vnc_group: vnc_opts,
             consoleauth_group: consoleauth_opts}
