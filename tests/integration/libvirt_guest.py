@@ -12,6 +12,9 @@ GUEST_DIR = os.environ.get('NOVA_CORE_GUEST_DIR',
 GUEST_FILES = {'kernel': 'vmlinuz', 'ramdisk': 'initrd.img',
                'disk': 'disk.qcow2'}
 UP_LINE = 'nova-core guest up'
+#: What the guest prints when DHCP gave it an address (and then serves, on
+#: port 80, as "nova-core guest ADDRESS").
+IP_LINE = 'nova-core guest ip'
 KERNEL_LINE = 'Linux version'
 URI = 'qemu:///system'
 
@@ -109,9 +112,10 @@ class NovaCoreAll:
     """``nova-core-all`` in a subprocess, configured for the libvirt driver.
 
     The token ``admin:admin`` is accepted by the default noauth2 strategy.
+    ``extra_config`` is appended to the configuration file.
     """
 
-    def __init__(self, state_dir, host='it-host'):
+    def __init__(self, state_dir, host='it-host', extra_config=''):
         self.headers = {'X-Auth-Token': 'admin:admin'}
         self.state_dir = state_dir
         self.port = free_port()
@@ -119,6 +123,7 @@ class NovaCoreAll:
         with open(self.conf_file, 'w') as f:
             f.write(CONFIG.format(state=state_dir, host=host, port=self.port,
                                   uri=URI))
+            f.write(extra_config)
         self.log_path = os.path.join(state_dir, 'nova-core-all.log')
         self.proc = None
         self.endpoint = f'http://127.0.0.1:{self.port}'
