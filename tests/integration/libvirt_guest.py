@@ -182,9 +182,10 @@ class NovaCoreAll:
         assert resp.status_code == 204, resp.text
         return image_id
 
-    def upload_guest(self):
-        """The guest's kernel, ramdisk and disk as AMI-style images; returns
-        the id of the image to boot."""
+    def upload_guest(self, **properties):
+        """The guest's kernel, ramdisk and disk as AMI-style images, the
+        disk's with ``properties`` too; returns the id of the image to
+        boot."""
         kernel = self.upload_image(os.path.join(GUEST_DIR, 'vmlinuz'),
                                    'nova-core-kernel', 'aki', 'aki')
         ramdisk = self.upload_image(os.path.join(GUEST_DIR, 'initrd.img'),
@@ -192,7 +193,7 @@ class NovaCoreAll:
         return self.upload_image(
             os.path.join(GUEST_DIR, 'disk.qcow2'), 'nova-core-guest',
             'qcow2', 'bare', kernel_id=kernel, ramdisk_id=ramdisk,
-            os_command_line='console=ttyS0')
+            os_command_line='console=ttyS0', **properties)
 
     def boot(self, image_id, name, flavor='1'):
         resp = self.request('POST', '/v2.1/servers', json={'server': {
