@@ -5,7 +5,10 @@ The network has no ``<forward>``: its bridge, in the root namespace, joins
 only the guests and libvirt's dnsmasq (which gives the guests their
 addresses by DHCP). The test reaches the guests from a network namespace of
 its own, plugged into the bridge by a veth pair, so no test traffic leaves
-the namespace or the bridge. Everything is named with one random suffix
+the namespace or the bridge. The namespace's own address is a DHCP host
+of the network from the start: libvirt restarts dnsmasq (~2 s) whenever a
+network's first DHCP host comes or its last goes, which would otherwise
+happen at every boot and delete. Everything is named with one random suffix
 and removed by :meth:`IsolatedNetwork.stop`, which tolerates what is
 already gone (it runs after failures too).
 """
@@ -22,7 +25,9 @@ NETWORK_XML = """\
   <name>{name}</name>
   <bridge name='{bridge}' stp='off' delay='0'/>
   <ip address='{gateway}' netmask='{netmask}'>
-    <dhcp/>
+    <dhcp>
+      <host mac='{peer_mac}' ip='{peer}' name='peer'/>
+    </dhcp>
   </ip>
 </network>
 """
@@ -55,9 +60,9 @@ def _free_subnet():
 
 
 class IsolatedNetwork:
-    """A persistent, running libvirt network (DHCP on, no hosts yet) and
-    a namespace holding ``self.peer`` (the last address of the subnet) on
-    its bridge."""
+    """A persistent, running libvirt network and a namespace holding
+    ``self.peer`` (the last address of the subnet, the network's one DHCP
+    host) on its bridge."""
 
     def __init__(self, uri):
         suffix = uuid.uuid4().hex[:6]
@@ -69,6 +74,9 @@ class IsolatedNetwork:
         self.subnet = _free_subnet()
         self.gateway = str(self.subnet.network_address + 1)
         self.peer = str(self.subnet.broadcast_address - 1)
+        # Locally administered, unlike the guests' (fa:16:3e).
+        self.peer_mac = '02:00:00:%s:%s:%s' % (suffix[:2], suffix[2:4],
+                                               suffix[4:])
         self._conn = None
 
     def start(self):
@@ -76,11 +84,13 @@ class IsolatedNetwork:
         self._conn = libvirt.open(self.uri)
         net = self._conn.networkDefineXML(NETWORK_XML.format(
             name=self.name, bridge=self.bridge, gateway=self.gateway,
-            netmask=self.subnet.netmask))
+            netmask=self.subnet.netmask, peer=self.peer,
+            peer_mac=self.peer_mac))
         net.create()
         host_end, ns_end = self.veth
         _ip('netns', 'add', self.netns)
-        _ip('link', 'add', host_end, 'type', 'veth', 'peer', 'name', ns_end)
+        _ip('link', 'add', host_end, 'type', 'veth', 'peer', 'name', ns_end,
+            'address', self.peer_mac)
         _ip('link', 'set', ns_end, 'netns', self.netns)
         _ip('link', 'set', host_end, 'master', self.bridge, 'up')
         _ip('-n', self.netns, 'addr', 'add',

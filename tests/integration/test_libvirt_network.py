@@ -64,15 +64,16 @@ def cloud(state_dir, network):
 
 
 @pytest.fixture(scope='module')
-def server(cloud):
+def server(cloud, network):
     """A server whose image asks for the QEMU guest agent, which the
-    busybox guest does not run."""
+    busybox guest does not run; once deleted, its DHCP host is gone."""
     image_id = cloud.upload_guest(hw_qemu_guest_agent='yes')
     server_id = cloud.boot(image_id, 'it-net')
     assert cloud.wait_status(server_id, 'ACTIVE'), cloud.log()
     yield server_id
     cloud.request('DELETE', f'/v2.1/servers/{server_id}')
     assert wait_for(lambda: cloud.server(server_id) is None, 120)
+    assert network.dhcp_hosts() == {network.peer_mac: network.peer}
 
 
 def _log(cloud, server_id):
@@ -101,7 +102,8 @@ def test_guest_gets_the_allocated_address_by_dhcp(cloud, network, server):
     assert vif['OS-EXT-IPS:type'] == 'fixed' and vif['version'] == 4
     assert address in [str(a) for a in network.subnet.hosts()]
     assert address not in (network.gateway, network.peer)
-    assert network.dhcp_hosts() == {mac: address}
+    assert network.dhcp_hosts() == {mac: address,
+                                    network.peer_mac: network.peer}
     assert _domain_macs(server) == [(network.name, mac)]
     _reached_after_dhcp(cloud, network, server, address, 1)
 
