@@ -13,6 +13,7 @@ each boot counts).
 """
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -33,6 +34,7 @@ OLD_GUEST = ' (a guest built before DHCP support? run .ci/setup-libvirt.sh)'
 
 @pytest.fixture(scope='module')
 def network(host_ready):
+    require(os.geteuid() == 0, 'network namespaces need root')
     for tool in ('ip', 'dnsmasq', 'busybox'):
         require(_which(tool), f'{tool} is not installed '
                               '(run .ci/setup-libvirt.sh)')
@@ -45,7 +47,6 @@ def network(host_ready):
 
 
 def _which(tool):
-    import shutil
     return shutil.which(tool) or shutil.which(tool, path='/usr/sbin:/sbin')
 
 
