@@ -246,9 +246,11 @@ class InstancePasswordSetFailed(Conflict):
 
 
 class SetAdminPasswdNotImplemented(NovaCoreException):
-    """The driver has no way at all to set a password (Nova's 501)."""
+    """The driver, or the guest's agent, cannot set a password at all
+    (Nova's NotImplementedError, answered 501 with this message)."""
     msg_fmt = 'Unable to set password on instance'
     code = 501
+    safe = True
 
 
 class TriggerCrashDumpNotSupported(Invalid):

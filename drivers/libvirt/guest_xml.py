@@ -4,10 +4,11 @@ The guest gets the flavor's vCPUs and memory, its qcow2 overlay as a virtio
 disk, a virtio NIC per address the conductor allocated on a network with a
 bridge or libvirt network (``network_info``), a serial console logged to a
 file (what os-getConsoleOutput reads; a TCP one for the serial proxy when
-enabled), a VNC server when enabled and, for AMI-style images whose
-properties name a ``kernel_id`` and ``ramdisk_id``, direct kernel/initrd
-boot with a command line that always sends the kernel's messages to the
-serial console.
+enabled), a VNC server when enabled, the QEMU guest agent's channel for
+images with ``hw_qemu_guest_agent`` (as Nova's) and, for AMI-style images
+whose properties name a ``kernel_id`` and ``ramdisk_id``, direct
+kernel/initrd boot with a command line that always sends the kernel's
+messages to the serial console.
 """
 import xml.etree.ElementTree as ET
 
@@ -16,6 +17,16 @@ from nova_core_drivers.libvirt.consoles import NO_CONSOLES
 #: Namespace of the metadata nova-core puts in its domains.
 NS = 'http://nova-core.example.org/xmlns/instance/1.0'
 NS_PREFIX = 'nova-core'
+#: Image property values that turn the QEMU guest agent on.
+TRUE = ('yes', 'true', '1', 'on')
+#: The virtio-serial port the QEMU guest agent listens on.
+GUEST_AGENT_PORT = 'org.qemu.guest_agent.0'
+
+
+def wants_guest_agent(image_props):
+    """Whether image properties ``image_props`` ask for the QEMU guest
+    agent (``hw_qemu_guest_agent``)."""
+    return str(image_props.get('hw_qemu_guest_agent', '')).lower() in TRUE
 
 
 def kernel_cmdline(image_meta, default):
@@ -58,7 +69,7 @@ def _os(root, image_meta, files, machine_type, default_cmdline):
         _sub(os_elem, 'boot', dev='hd')
 
 
-def _devices(root, files, vifs, consoles):
+def _devices(root, files, vifs, consoles, guest_agent):
     devices = _sub(root, 'devices')
     disk = _sub(devices, 'disk', type='file', device='disk')
     _sub(disk, 'driver', name='qemu', type='qcow2')
@@ -67,6 +78,11 @@ def _devices(root, files, vifs, consoles):
     for vif in vifs:
         _interface(devices, vif)
     _serial(devices, files, consoles.serial)
+    if guest_agent:
+        # A socket libvirt names and connects to; the guest sees a port.
+        channel = _sub(devices, 'channel', type='unix')
+        _sub(channel, 'source', mode='bind')
+        _sub(channel, 'target', type='virtio', name=GUEST_AGENT_PORT)
     if consoles.vnc_listen:
         _sub(devices, 'graphics', type='vnc', autoport='yes',
              listen=consoles.vnc_listen)
@@ -128,7 +144,8 @@ def domain_xml(instance, image_meta, files, virt_type, machine_type=None,
     _sub(root, 'on_poweroff', 'destroy')
     _sub(root, 'on_reboot', 'restart')
     _sub(root, 'on_crash', 'destroy')
-    _devices(root, files, instance.get('network_info') or (), consoles)
+    _devices(root, files, instance.get('network_info') or (), consoles,
+             wants_guest_agent(image_meta.get('properties') or {}))
     ET.indent(root)
     return ET.tostring(root, encoding='unicode')
 

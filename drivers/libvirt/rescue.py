@@ -22,8 +22,6 @@ LOG = logging.getLogger(__name__)
 
 UNRESCUE_XML = 'unrescue.xml'
 RESCUE_DIR = 'rescue'
-#: Image property values that turn the QEMU guest agent on.
-TRUE = ('yes', 'true', '1', 'on')
 
 
 def rescue(drv, context, instance, rescue_image_meta):
@@ -91,7 +89,7 @@ def set_admin_password(drv, instance, new_pass):
     ``hw_qemu_guest_agent``; the user is the image's ``os_admin_user``
     (``root`` by default)."""
     props = recorded_image.from_instance(instance)['properties']
-    if str(props.get('hw_qemu_guest_agent', '')).lower() not in TRUE:
+    if not guest_xml.wants_guest_agent(props):
         raise exception.InstanceAgentNotEnabled()
     dom = drv.host.lookup(instance)
     user = props.get('os_admin_user') or 'root'

@@ -12,6 +12,9 @@ GUEST_DIR = os.environ.get('NOVA_CORE_GUEST_DIR',
 GUEST_FILES = {'kernel': 'vmlinuz', 'ramdisk': 'initrd.img',
                'disk': 'disk.qcow2'}
 UP_LINE = 'nova-core guest up'
+#: What the guest prints when DHCP gave it an address (and then serves, on
+#: port 80, as "nova-core guest ADDRESS").
+IP_LINE = 'nova-core guest ip'
 KERNEL_LINE = 'Linux version'
 URI = 'qemu:///system'
 
@@ -109,9 +112,10 @@ class NovaCoreAll:
     """``nova-core-all`` in a subprocess, configured for the libvirt driver.
 
     The token ``admin:admin`` is accepted by the default noauth2 strategy.
+    ``extra_config`` is appended to the configuration file.
     """
 
-    def __init__(self, state_dir, host='it-host'):
+    def __init__(self, state_dir, host='it-host', extra_config=''):
         self.headers = {'X-Auth-Token': 'admin:admin'}
         self.state_dir = state_dir
         self.port = free_port()
@@ -119,6 +123,7 @@ class NovaCoreAll:
         with open(self.conf_file, 'w') as f:
             f.write(CONFIG.format(state=state_dir, host=host, port=self.port,
                                   uri=URI))
+            f.write(extra_config)
         self.log_path = os.path.join(state_dir, 'nova-core-all.log')
         self.proc = None
         self.endpoint = f'http://127.0.0.1:{self.port}'
@@ -177,9 +182,10 @@ class NovaCoreAll:
         assert resp.status_code == 204, resp.text
         return image_id
 
-    def upload_guest(self):
-        """The guest's kernel, ramdisk and disk as AMI-style images; returns
-        the id of the image to boot."""
+    def upload_guest(self, **properties):
+        """The guest's kernel, ramdisk and disk as AMI-style images, the
+        disk's with ``properties`` too; returns the id of the image to
+        boot."""
         kernel = self.upload_image(os.path.join(GUEST_DIR, 'vmlinuz'),
                                    'nova-core-kernel', 'aki', 'aki')
         ramdisk = self.upload_image(os.path.join(GUEST_DIR, 'initrd.img'),
@@ -187,7 +193,7 @@ class NovaCoreAll:
         return self.upload_image(
             os.path.join(GUEST_DIR, 'disk.qcow2'), 'nova-core-guest',
             'qcow2', 'bare', kernel_id=kernel, ramdisk_id=ramdisk,
-            os_command_line='console=ttyS0')
+            os_command_line='console=ttyS0', **properties)
 
     def boot(self, image_id, name, flavor='1'):
         resp = self.request('POST', '/v2.1/servers', json={'server': {

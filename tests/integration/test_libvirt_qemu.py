@@ -7,7 +7,8 @@ virtlogd running, and a Debian cloud kernel with a busybox initramfs in
 * the driver alone, with an image service over the local files;
 * the whole cloud: nova-core-all with ``compute_driver = libvirt``, the
   images uploaded through the Glance v2 API, the server driven through the
-  Compute API v2.1 (boot, console output, reboot, stop, start, delete).
+  Compute API v2.1 (boot, console output, changePassword, reboot, stop,
+  start, delete).
 """
 import os
 import shutil
@@ -163,6 +164,16 @@ def test_api_boot_console_reboot_stop_start_delete(cloud):
     assert guest.KERNEL_LINE in cloud.console(server_id)
     server = cloud.server(server_id)
     assert server['OS-EXT-STS:power_state'] == power_state.RUNNING
+
+    # The image does not ask for the QEMU guest agent: Nova's 409, and the
+    # server stays as it was.
+    resp = cloud.action(server_id, {'changePassword': {'adminPass': 'n3w'}})
+    assert resp.status_code == 409, resp.text
+    assert resp.json() == {'conflictingRequest': {
+        'code': 409, 'message': 'QEMU guest agent is not enabled'}}
+    server = cloud.server(server_id)
+    assert server['status'] == 'ACTIVE', server
+    assert server['OS-EXT-STS:task_state'] is None
 
     # (action, status it ends in, "guest up" lines the console then holds)
     for action, status, boots in [

@@ -78,6 +78,20 @@ def test_rescue_xml_keeps_interfaces_of_the_original():
         'fa:16:3e:00:00:01'
 
 
+@pytest.mark.parametrize('value,channels', [
+    ('yes', [guest_xml.GUEST_AGENT_PORT]),
+    ('True', [guest_xml.GUEST_AGENT_PORT]), ('no', []), (None, [])])
+def test_guest_agent_channel_for_images_that_ask(driver, images, value,
+                                                  channels):
+    props = {} if value is None else {'hw_qemu_guest_agent': value}
+    image = images.add(b'\0' * 65536, 'raw', properties=props)
+    inst = make_instance()
+    driver.spawn(None, inst, image)
+    tree = ET.fromstring(driver.host.lookup(inst).XMLDesc(0))
+    assert [c.find('target').get('name') for c in tree.findall(
+        "./devices/channel[@type='unix']")] == channels
+
+
 def test_set_admin_password_needs_the_guest_agent(driver, qcow2_image):
     inst = make_instance()
     driver.spawn(None, inst, qcow2_image)
