@@ -17,6 +17,9 @@ vnc_group = cfg.OptGroup(
     'vnc', title='VNC console',
     help='Graphical consoles of guests over VNC, reached through the '
          'noVNC websocket proxy.')
+console_group = cfg.OptGroup(
+    'console', title='Console proxies',
+    help='What the console websocket proxies accept.')
 consoleauth_group = cfg.OptGroup(
     'consoleauth', title='Console tokens',
     help='The tokens that console URLs carry.')
@@ -89,6 +92,18 @@ web_opts = [
              'every page is a 404 that says so.'),
 ]
 
+#: As Nova's (``nova/conf/console.py``).
+console_opts = [
+    cfg.ListOpt(
+        'allowed_origins', default=[],
+        help='Host names, besides the one a client connected to (its '
+             '``Host`` header), that a browser\'s ``Origin`` header may '
+             'name when it opens a console websocket: the proxies refuse '
+             'a page of any other site, so that no other site can open a '
+             'console in a user\'s browser. A client that sends no '
+             '``Origin`` (not a browser) is not checked.'),
+]
+
 consoleauth_opts = [
     cfg.IntOpt(
         'token_ttl', default=600, min=1,
@@ -103,11 +118,13 @@ def register_opts(conf):
     conf.register_group(vnc_group)
     conf.register_opts(vnc_opts, group=vnc_group)
     conf.register_opts(web_opts)
+    conf.register_group(console_group)
+    conf.register_opts(console_opts, group=console_group)
     conf.register_group(consoleauth_group)
     conf.register_opts(consoleauth_opts, group=consoleauth_group)
 
 
 def list_opts():
     return {'DEFAULT': web_opts, serial_group: serial_opts,
-            vnc_group: vnc_opts,
+            vnc_group: vnc_opts, console_group: console_opts,
             consoleauth_group: consoleauth_opts}

@@ -12,6 +12,13 @@ of ``[DEFAULT] web`` (noVNC's ``vnc_lite.html`` and its scripts, see
 :mod:`nova_core.console.web`), as Nova's websockify-based proxy does: the
 page the console URL names and the websocket it opens share one port.
 
+A browser's ``Origin`` must name the host the client connected to (or
+one of ``[console] allowed_origins``) with the scheme of the console's
+base URL (``http``/``ws`` or ``https``/``wss``), as Nova's proxies check,
+so that no other site's page can open a console in a signed-in user's
+browser; a connection that fails the check is dropped as a bad token is,
+and its token stays unspent.
+
 It reads the database (tokens, the instance), so it runs on controllers,
 as Nova's proxies do; compute hosts only need to let it reach their
 console ports (``proxyclient_address``).
@@ -39,13 +46,52 @@ CONNECT_TIMEOUT = 5
 CHUNK = 65536
 
 #: kind -> (console types it serves, config group, host and port
-#: options, whether it serves the files of ``[DEFAULT] web``)
+#: options, whether it serves the files of ``[DEFAULT] web``, the option
+#: of the base URL its console URLs start with)
 KINDS = {
     'serial': (('serial',), 'serial_console', 'serialproxy_host',
-               'serialproxy_port', False),
+               'serialproxy_port', False, 'base_url'),
     'novnc': (('novnc',), 'vnc', 'novncproxy_host', 'novncproxy_port',
-              True),
+              True, 'novncproxy_base_url'),
 }
+#: The Origin schemes a base URL's scheme admits (a serial console's
+#: ``ws``/``wss`` is opened from ``http``/``https`` pages).
+_SCHEMES = {'http': {'http'}, 'https': {'https'}, 'ws': {'ws', 'http'},
+            'wss': {'wss', 'https'}}
+
+
+def _hostname(host_header):
+    """The host name of a ``Host`` header (``[::1]:6080`` -> ``::1``),
+    or None."""
+    try:
+        return urllib.parse.urlsplit('//' + (host_header or '')).hostname
+    except ValueError:
+        return None
+
+
+def origin_refusal(headers, allowed, base_url):
+    """Why a websocket request's ``Origin`` is refused, or None: it must
+    name the host the client asked for (``Host``) or one of ``allowed``,
+    with a scheme ``base_url``'s admits (``X-Forwarded-Proto``, set by a
+    TLS-terminating proxy in front, stands for the scheme). No
+    ``Origin``: not a browser, nothing to check."""
+    origin = headers.get('Origin')
+    if origin is None:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(origin)
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed [IPv6
+        return 'Origin header not valid.'
+    scheme = headers.get('X-Forwarded-Proto') or parts.scheme
+    if not hostname or not scheme:
+        return 'Origin header not valid.'
+    if hostname not in set(allowed) | {_hostname(headers.get('Host'))}:
+        return 'Origin header does not match this host.'
+    expected = _SCHEMES.get(urllib.parse.urlsplit(base_url).scheme, set())
+    if scheme.lower() not in expected:
+        return 'Origin header protocol does not match this host.'
+    return None
 
 
 def token_of(path):
@@ -64,11 +110,13 @@ class ConsoleProxy:
     ``clock`` says the time tokens are checked against."""
 
     def __init__(self, conf, kind, clock=time.time):
-        self.types, group, host_opt, port_opt, self.serves_web = KINDS[kind]
+        (self.types, group, host_opt, port_opt, self.serves_web,
+         base_opt) = KINDS[kind]
         self.kind = kind
         self.conf = conf
         self.host = conf[group][host_opt]
         self.port = conf[group][port_opt]
+        self.base_url = conf[group][base_opt]
         self.clock = clock
         self._server = None
 
@@ -117,6 +165,14 @@ class ConsoleProxy:
         return console
 
     def _handle(self, websocket):
+        refusal = origin_refusal(websocket.request.headers,
+                                 self.conf.console.allowed_origins,
+                                 self.base_url)
+        if refusal is not None:
+            LOG.warning('%s console refused: %s (Origin %s)', self.kind,
+                        refusal, websocket.request.headers.get('Origin'))
+            _shut(websocket.socket)
+            return
         console = self._console(websocket.request.path)
         if console is None:
             _shut(websocket.socket)

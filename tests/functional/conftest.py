@@ -19,7 +19,7 @@ from nova_core.cmd import all as all_cmd
 from nova_core.conf import CONF
 from nova_core_drivers.fake import conf as fake_conf
 from tests.fixtures.client import Client
-from tests.fixtures.conf import parse
+from tests.fixtures.conf import ConfFixture, parse
 
 CLOUD_CONF = """
 [DEFAULT]
@@ -70,6 +70,14 @@ def cloud(tmp_path_factory, worker_id):
     aio.start()
     yield aio
     aio.stop()
+
+
+@pytest.fixture
+def conf():
+    """Options a test sets on the cloud's config, restored after it."""
+    fixture = ConfFixture()
+    yield fixture
+    fixture.cleanup()
 
 
 @pytest.fixture(scope='session')

@@ -9,17 +9,9 @@ import pytest
 from nova_core.compute import service as compute_service
 from nova_core.conf import CONF
 from nova_core.db import actions
-from tests.fixtures.conf import ConfFixture
 from tests.fixtures.hosts import HostConf
 
 SECOND = 'compute-b'
-
-
-@pytest.fixture
-def conf():
-    fixture = ConfFixture()
-    yield fixture
-    fixture.cleanup()
 
 
 @pytest.fixture

@@ -49,9 +49,9 @@ def _url(api, server_id, body=VNC):
     return response.json()['remote_console']['url']
 
 
-def _open(url):
+def _open(url, headers=None):
     """The upgraded websocket and the RFB stream on it."""
-    ws = rfb.RawWebSocket(url)
+    ws = rfb.RawWebSocket(url, headers)
     assert ws.response.startswith(b'HTTP/1.1 101 Switching Protocols'), \
         ws.response
     return ws, rfb.Stream(ws)
@@ -240,3 +240,35 @@ def test_serial_proxy_serves_no_pages(cloud, web):
     serial = cloud.console_proxies['serial']
     status, _, _ = _get(serial, '/vnc_lite.html')
     assert status == 426  # Upgrade Required: websockets only
+
+
+@pytest.mark.parametrize('origin', [
+    'http://evil.example', 'https://127.0.0.1', 'null', 'http://',
+    'http://127.0.0.1.evil.example'])
+def test_a_page_of_another_origin_is_refused_and_the_token_kept(
+        api, server_id, origin):
+    """As Nova's proxies: a browser's Origin must be the host the console
+    URL names, with its scheme; the refused connection spends nothing."""
+    url = _url(api, server_id)
+    ws, _ = _open(url, {'Origin': origin})
+    with ws:
+        assert ws.frame() is None
+    host = urllib.parse.urlsplit(url).netloc
+    ws, stream = _open(url, {'Origin': 'http://%s' % host})
+    with ws:
+        assert rfb.handshake(stream)[:2] == (64, 48)
+
+
+def test_allowed_origins_and_a_forwarded_scheme(api, server_id, conf):
+    conf.config(group='console', allowed_origins=['console.example'])
+    ws, stream = _open(_url(api, server_id),
+                       {'Origin': 'http://console.example'})
+    with ws:
+        assert rfb.handshake(stream)[:2] == (64, 48)
+    # TLS ended in front of the proxy: the page is https, the base URL
+    # http, so X-Forwarded-Proto says https and the scheme no longer fits.
+    ws, _ = _open(_url(api, server_id),
+                  {'Origin': 'https://console.example',
+                   'X-Forwarded-Proto': 'https'})
+    with ws:
+        assert ws.frame() is None

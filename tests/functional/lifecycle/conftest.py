@@ -2,15 +2,7 @@
 import pytest
 
 from tests.fixtures import openstack_cli
-from tests.fixtures.conf import ConfFixture
 from tests.functional.moves.helpers import boot
-
-
-@pytest.fixture
-def conf():
-    fixture = ConfFixture()
-    yield fixture
-    fixture.cleanup()
 
 
 @pytest.fixture
