@@ -185,9 +185,12 @@ class ComputeAPI:
     def trigger_crash_dump(self, ctxt, instance):
         self._on(instance, '1.3').cast(ctxt, 'trigger_crash_dump',
                                        instance=instance)
-    def get_remote_console(self, ctxt, instance, protocol, console_type):
+    def get_remote_console(self, ctxt, instance, protocol, console_type,
+                           timeout=None):
         """Connect info of the guest's console (no token: the caller
-        issues it)."""
-        return self._on(instance, '1.3').call(
+        issues it); ``timeout``: seconds to wait for the answer (None:
+        ``rpc_response_timeout``)."""
+        return self.client.prepare(
+            server=instance['host'], version='1.3', timeout=timeout).call(
             ctxt, 'get_remote_console', instance=instance,
             protocol=protocol, console_type=console_type)

@@ -19,6 +19,13 @@ so that no other site's page can open a console in a signed-in user's
 browser; a connection that fails the check is dropped as a bad token is,
 and its token stays unspent.
 
+Before it connects, the proxy asks the instance's compute host where
+the guest's console listens now, and connects only if that is still
+where the token points, as Nova's proxies validate the console port: a
+guest that was restarted, moved or deleted since the token was issued
+may have left its port to another guest, whose console the token must
+not open.
+
 It reads the database (tokens, the instance), so it runs on controllers,
 as Nova's proxies do; compute hosts only need to let it reach their
 console ports (``proxyclient_address``).
@@ -30,12 +37,15 @@ import threading
 import time
 import urllib.parse
 
+import oslo_messaging as messaging
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Response
 from websockets.sync import server as ws_server
 
+from nova_core import context as nova_context
 from nova_core import exception
+from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.console import web
 from nova_core.db import console_auth_tokens, instances
 
@@ -43,6 +53,10 @@ LOG = logging.getLogger(__name__)
 
 #: Seconds to reach a console on its compute host.
 CONNECT_TIMEOUT = 5
+#: Seconds to wait for the compute host to say where a console is now.
+VALIDATE_TIMEOUT = 10
+#: console type -> the protocol its compute host serves it by
+PROTOCOLS = {'serial': 'serial', 'novnc': 'vnc'}
 CHUNK = 65536
 
 #: kind -> (console types it serves, config group, host and port
@@ -119,6 +133,7 @@ class ConsoleProxy:
         self.base_url = conf[group][base_opt]
         self.clock = clock
         self._server = None
+        self._compute = None
 
     def start(self):
         """Bind (port 0: any free port, then :attr:`port` says which) and
@@ -158,11 +173,39 @@ class ConsoleProxy:
         try:
             console = console_auth_tokens.spend(token_of(path), self.types,
                                                 self.clock)
-            instances.get(console['instance_uuid'])
+            instance = instances.get(console['instance_uuid'])
         except (exception.InvalidToken, exception.InstanceNotFound) as exc:
             LOG.info('%s console refused: %s', self.kind, exc)
             return None
+        moved = self._moved(console, instance)
+        if moved is not None:
+            LOG.warning('%s console of %s refused: %s', self.kind,
+                        console['instance_uuid'], moved)
+            return None
         return console
+
+    def _moved(self, console, instance):
+        """Why the token's host and port are no longer the guest's
+        console, or None: the compute host's word (Nova's
+        ``validate_console_port``)."""
+        if self._compute is None:
+            self._compute = compute_rpcapi.ComputeAPI(self.conf, retry=0)
+        if not instance['host']:
+            return 'the instance has no host'
+        try:
+            now = self._compute.get_remote_console(
+                nova_context.get_admin_context(), instance,
+                PROTOCOLS[console['console_type']], console['console_type'],
+                timeout=VALIDATE_TIMEOUT)
+        except (exception.NovaCoreException,
+                messaging.MessagingException) as exc:
+            return 'its compute host did not confirm the console: %s' % (
+                exc.__class__.__name__)
+        if (now.get('host'), now.get('port')) != (console['host'],
+                                                  console['port']):
+            return 'the console is no longer at %s:%s' % (console['host'],
+                                                          console['port'])
+        return None
 
     def _handle(self, websocket):
         refusal = origin_refusal(websocket.request.headers,

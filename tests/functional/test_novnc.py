@@ -11,6 +11,7 @@ under CI without it and skips elsewhere.
 import http.client
 import os
 import re
+import socket
 import struct
 import time
 import urllib.parse
@@ -19,6 +20,8 @@ import pytest
 import requests
 
 from nova_core.conf import CONF
+from nova_core.db import console_auth_tokens
+from nova_core.db.session import transaction
 from tests.fixtures import rfb
 from tests.fixtures.client import Client
 from tests.fixtures.services import require
@@ -272,3 +275,32 @@ def test_allowed_origins_and_a_forwarded_scheme(api, server_id, conf):
                    'X-Forwarded-Proto': 'https'})
     with ws:
         assert ws.frame() is None
+
+
+def _token(url):
+    return rfb.websocket_path(url).split('token=', 1)[1]
+
+
+def _point_token_at(url, port):
+    with transaction() as session:
+        session.execute(console_auth_tokens.CT.update().where(
+            console_auth_tokens.CT.c.token_hash ==
+            console_auth_tokens.token_hash(_token(url))).values(port=port))
+
+
+def test_a_token_whose_console_moved_opens_nothing(api, server_id, proxy):
+    """As Nova's proxies validate the console port: the compute host is
+    asked where the guest's console is now; a token that points
+    elsewhere (its guest restarted or moved since, and another guest may
+    have its port) is refused."""
+    url = _url(api, server_id)
+    # Something listens where the token now points, so only the check
+    # can refuse it.
+    with socket.create_server(('127.0.0.1', 0)) as other:
+        _point_token_at(url, other.getsockname()[1])
+        ws, _ = _open(url)
+        with ws:
+            assert ws.frame() is None
+        other.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            other.accept()
