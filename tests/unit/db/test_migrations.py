@@ -16,4 +16,4 @@ def test_models_match_migrations(db):
 def test_sync_twice_is_harmless(db):
     head = migration.db_version()
     migration.db_sync()
-    assert migration.db_version() == head == '009'
+    assert migration.db_version() == head == '011'
