@@ -11,12 +11,13 @@ Versions:
   shelve_offload_instance, unshelve_instance, rescue_instance,
   unrescue_instance, set_admin_password, trigger_crash_dump;
   get_remote_console.
+* 1.4 - attach_interface, detach_interface.
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 TOPIC = 'compute'
 
 
@@ -191,3 +192,17 @@ class ComputeAPI:
         return self._on(instance, '1.3').call(
             ctxt, 'get_remote_console', instance=instance,
             protocol=protocol, console_type=console_type)
+
+    # --- interfaces (1.4) ------------------------------------------------
+
+    def attach_interface(self, ctxt, instance, network_name, fixed_ip=None,
+                         tag=None):
+        """A call, as Nova's: the API answers with the new interface (its
+        vif) or the error that stopped it."""
+        return self._on(instance, '1.4').call(
+            ctxt, 'attach_interface', instance=instance,
+            network_name=network_name, fixed_ip=fixed_ip, tag=tag)
+
+    def detach_interface(self, ctxt, instance, vif):
+        self._on(instance, '1.4').cast(ctxt, 'detach_interface',
+                                       instance=instance, vif=vif)
