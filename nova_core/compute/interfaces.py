@@ -8,15 +8,14 @@ the address back; an interface the driver could not unplug keeps it.
 import logging
 
 from nova_core import exception
+from nova_core.compute.rpcapi import ATTACH_INTERFACE_CAPABILITY
 
 LOG = logging.getLogger(__name__)
 
-#: The driver capability these need.
-CAPABILITY = 'supports_attach_interface'
-
 
 def _check_capable(manager, instance):
-    if not manager.driver.capabilities.get(CAPABILITY, False):
+    if not manager.driver.capabilities.get(ATTACH_INTERFACE_CAPABILITY,
+                                         False):
         raise exception.AttachInterfaceNotSupported(
             instance_uuid=instance['uuid'])
 

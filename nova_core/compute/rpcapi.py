@@ -19,6 +19,8 @@ from nova_core import rpc
 
 RPC_API_VERSION = '1.4'
 TOPIC = 'compute'
+#: The driver capability attach_interface and detach_interface need.
+ATTACH_INTERFACE_CAPABILITY = 'supports_attach_interface'
 
 
 class ComputeAPI:
