@@ -333,3 +333,32 @@ def test_a_server_booted_without_networks_gets_its_first(api, image_id,
         api.delete('/servers/%s' % server)
         api.wait_gone(server)
     assert db_fixed_ips.get_port(port['port_id']) is None
+
+
+def test_openstacksdk_server_interfaces(endpoint, image_id):
+    import openstack
+    conn = openstack.connect(auth_type='admin_token', auth={
+        'endpoint': endpoint, 'token': 'sdk-iface:sdk-iface'})
+    flavor = conn.compute.find_flavor('m1.tiny')
+    server = conn.compute.create_server(
+        name='sdk-iface', flavor_id=flavor.id, image_id=image_id,
+        networks='none')
+    server = conn.compute.wait_for_server(server, wait=30, interval=0.2)
+    try:
+        attached = conn.compute.create_server_interface(server, net_id=TINY)
+        assert (attached.net_id, attached.fixed_ips[0]['ip_address']) == (
+            TINY, TINY_IP)
+        (listed,) = conn.compute.server_interfaces(server)
+        assert (listed.port_id, listed.mac_addr, listed.port_state) == (
+            attached.port_id, attached.mac_addr, 'ACTIVE')
+        shown = conn.compute.get_server_interface(attached.port_id, server)
+        assert shown.port_id == attached.port_id
+        conn.compute.delete_server_interface(attached.port_id, server)
+        deadline = time.monotonic() + 10
+        while list(conn.compute.server_interfaces(server)):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        conn.compute.delete_server(server)
+        conn.compute.wait_for_delete(server, wait=30, interval=0.2)
+    assert db_fixed_ips.holder('tiny', TINY_IP) is None
