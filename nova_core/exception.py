@@ -211,6 +211,34 @@ class FixedIpAlreadyInUse(Invalid):
                '%(instance_uuid)s.')
 
 
+class NetworkAmbiguous(Invalid):
+    msg_fmt = ('More than one possible network found. Specify network ID(s) '
+               'to select which one(s) to connect to.')
+
+
+class InterfaceAttachFailedNoNetwork(Invalid):
+    msg_fmt = ("No specific network was requested and none are available "
+               "for project '%(project_id)s'.")
+
+
+class AttachInterfaceNotSupported(Invalid):
+    msg_fmt = ('Attaching interfaces is not supported for instance '
+               '%(instance_uuid)s.')
+
+
+class InterfaceAttachFailed(NovaCoreException):
+    """The hypervisor could not plug an attached interface (500, as
+    Nova's; its address is given back)."""
+    msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
+    safe = True
+
+
+class InterfaceDetachFailed(NovaCoreException):
+    msg_fmt = ('Failed to detach network adapter device from '
+               '%(instance_uuid)s')
+    safe = True
+
+
 class InvalidFixedIpAndMaxCountRequest(Invalid):
     msg_fmt = 'Failed to launch instances: %(reason)s'
 

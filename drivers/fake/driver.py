@@ -188,6 +188,8 @@ class FakeDriver(driver.ComputeDriver):
             self._guests[instance['uuid']] = {
                 'state': power_state.RUNNING,
                 'flavor': instance.get('flavor'),
+                'interfaces': [self._nic(v) for v in
+                               instance.get('network_info') or ()],
                 'console': ['[fake] %s booted from image %s' % (
                     instance['name'], image_meta.get('id'))] + [
                     line % {'name': instance['name']} for line in BOOT_LOG],
@@ -312,8 +314,53 @@ class FakeDriver(driver.ComputeDriver):
 
     # --- rebuild and resize ---------------------------------------------
 
-    #: A guest's record can "move" to another fake host.
-    capabilities = {'supports_migrate_to_other_host': True}
+    #: A guest's record can "move" to another fake host, and records the
+    #: interfaces attached to it.
+    capabilities = {'supports_migrate_to_other_host': True,
+                    'supports_attach_interface': True}
+
+    # --- interfaces ------------------------------------------------------
+
+    @staticmethod
+    def _nic(vif):
+        return {k: vif.get(k) for k in ('port_id', 'mac', 'address',
+                                         'network', 'tag')}
+
+    def attach_interface(self, context, instance, vif):
+        self._maybe_fail('attach_interface', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            nics = guest.setdefault('interfaces', [])
+            if vif['mac'] in {n['mac'] for n in nics}:
+                raise exception.VirtDriverError(
+                    reason='the guest has an interface with MAC %s already'
+                    % vif['mac'])
+            nics.append(self._nic(vif))
+            guest['console'].append('[fake] interface %s attached' %
+                                    vif['mac'])
+            self._save(instance['uuid'])
+
+    def detach_interface(self, context, instance, vif):
+        self._maybe_fail('detach_interface', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            guest['interfaces'] = [n for n in guest.get('interfaces', ())
+                                   if n['mac'] != vif['mac']]
+            guest['console'].append('[fake] interface %s detached' %
+                                    vif['mac'])
+            self._save(instance['uuid'])
+
+    def get_instance_diagnostics(self, instance):
+        """The base's, with the guest's interfaces (no counters)."""
+        result = super().get_instance_diagnostics(instance)
+        with self._lock:
+            nics = self._guest(instance).get('interfaces', [])
+        result['num_nics'] = len(nics)
+        result['nic_details'] = [dict(dict.fromkeys((
+            'rx_octets', 'rx_errors', 'rx_drop', 'rx_packets', 'rx_rate',
+            'tx_octets', 'tx_errors', 'tx_drop', 'tx_packets', 'tx_rate')),
+            mac_address=n['mac']) for n in nics]
+        return result
 
     def rebuild(self, context, instance, image_meta, admin_password=None,
                 preserve_ephemeral=False):

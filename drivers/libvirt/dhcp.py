@@ -40,18 +40,33 @@ def add_hosts(conn, instance):
         exist, or its subnet does not hold the address).
     """
     for vif in _on_libvirt_networks(instance.get('network_info')):
+        add_host(conn, instance, vif)
+
+
+def add_host(conn, instance, vif):
+    """Add the DHCP host of one interface (``vif``) of ``instance``, if
+    it is on a libvirt network (see :func:`add_hosts`)."""
+    if not _on_libvirt_networks([vif]):
+        return
+    _remove(conn, vif['libvirt_network'], vif['mac'])
+    try:
+        _update(conn, vif['libvirt_network'],
+                libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
+                _host_xml(vif['mac'], vif['address'],
+                          instance.get('hostname') or instance['name']))
+    except libvirt.libvirtError as exc:
+        raise exception.VirtDriverError(
+            reason='cannot add %s (%s) to the DHCP of libvirt network '
+                   '%s: %s' % (vif['address'], vif['mac'],
+                               vif['libvirt_network'],
+                               exc.get_error_message()))
+
+
+def remove_host(conn, vif):
+    """Remove the DHCP host of interface ``vif``, if it is on a libvirt
+    network; one already gone is no error."""
+    if _on_libvirt_networks([vif]):
         _remove(conn, vif['libvirt_network'], vif['mac'])
-        try:
-            _update(conn, vif['libvirt_network'],
-                    libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
-                    _host_xml(vif['mac'], vif['address'],
-                              instance.get('hostname') or instance['name']))
-        except libvirt.libvirtError as exc:
-            raise exception.VirtDriverError(
-                reason='cannot add %s (%s) to the DHCP of libvirt network '
-                       '%s: %s' % (vif['address'], vif['mac'],
-                                   vif['libvirt_network'],
-                                   exc.get_error_message()))
 
 
 def remove_hosts(conn, interfaces):

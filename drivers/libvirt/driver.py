@@ -35,6 +35,7 @@ from nova_core_drivers.libvirt import (
     errors,
     guest_files,
     guest_xml,
+    hotplug,
     imagecache,
     rescue,
 )
@@ -464,7 +465,15 @@ class LibvirtDriver(virt_driver.ComputeDriver):
 
     #: Guests' disks are local files and no storage is shared, so a resize
     #: never leaves the host; the conductor offers only this host.
-    capabilities = {'supports_migrate_to_other_host': False}
+    #: Interfaces are hot-plugged (see :mod:`.hotplug`).
+    capabilities = {'supports_migrate_to_other_host': False,
+                    'supports_attach_interface': True}
+
+    def attach_interface(self, context, instance, vif):
+        hotplug.attach(self, instance, vif)
+
+    def detach_interface(self, context, instance, vif):
+        hotplug.detach(self, instance, vif)
 
     def _disk_path(self, instance):
         return os.path.join(self._dir(instance), 'disk')

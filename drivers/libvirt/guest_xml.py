@@ -106,6 +106,48 @@ def _serial(devices, files, tcp):
         _sub(dev, 'target', **target)
 
 
+def interface_xml(vif):
+    """The ``<interface>`` of ``vif`` alone (a hot-plug), or None for a
+    network with neither bridge nor libvirt network."""
+    holder = ET.Element('devices')
+    _interface(holder, vif)
+    iface = holder.find('interface')
+    return None if iface is None else ET.tostring(iface, encoding='unicode')
+
+
+def with_interface(xml, vif):
+    """Domain ``xml`` with the ``<interface>`` of ``vif`` added last (no
+    change if it has one with that MAC, or ``vif`` makes no device)."""
+    if find_interface(xml, vif['mac']) is not None:
+        return xml
+    root = ET.fromstring(xml)
+    _interface(root.find('devices'), vif)
+    return ET.tostring(root, encoding='unicode')
+
+
+def without_interface(xml, mac):
+    """Domain ``xml`` without its ``<interface>`` of MAC ``mac``."""
+    root = ET.fromstring(xml)
+    devices = root.find('devices')
+    for iface in devices.findall('interface'):
+        found = iface.find('mac')
+        if found is not None and (found.get('address') or '').lower() == \
+                mac.lower():
+            devices.remove(iface)
+    return ET.tostring(root, encoding='unicode')
+
+
+def find_interface(xml, mac):
+    """The ``<interface>`` with MAC ``mac`` of domain ``xml``, as XML, or
+    None."""
+    for iface in ET.fromstring(xml).findall('devices/interface'):
+        found = iface.find('mac')
+        if found is not None and (found.get('address') or '').lower() == \
+                mac.lower():
+            return ET.tostring(iface, encoding='unicode')
+    return None
+
+
 def _interface(devices, vif):
     """A virtio NIC with the MAC the conductor allocated, on the
     network's bridge, or else on its libvirt network; none for a network

@@ -21,6 +21,7 @@ from nova_core.api.blueprints import (
     images,
     instance_actions,
     instance_usage_audit_log,
+    interfaces,
     ips,
     keypairs,
     limits,
@@ -59,7 +60,7 @@ COMPUTE_BLUEPRINTS = (servers.bp, server_actions.bp, instance_actions.bp,
                       simple_tenant_usage.bp, server_diagnostics.bp,
                       server_external_events.bp, migrations.bp, hosts.bp,
                       server_migrations.bp, instance_usage_audit_log.bp,
-                      remote_consoles.bp)
+                      remote_consoles.bp, interfaces.bp)
 _UNVERSIONED = ('versions.', 'openapi.')
 
 

@@ -17,6 +17,7 @@ from nova_core.compute import (
     consoles,
     external_events,
     image_ops,
+    interfaces,
     power_state,
     rescue,
     resize,
@@ -28,7 +29,7 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 BUILD_EVENT = 'compute_build_and_run_instance'
 #: Build failures that no other host would avoid (the request or its image
 #: is at fault, or the instance is gone): ERROR at once, as Nova's
@@ -465,6 +466,27 @@ class ComputeManager:
     @instance_event('compute_trigger_crash_dump')
     def trigger_crash_dump(self, context, instance):
         rescue.trigger_crash_dump(self, context, instance)
+
+    # --- interfaces (see compute.interfaces) --------------------------------
+
+    @messaging.expected_exceptions(exception.AttachInterfaceNotSupported,
+                                   exception.InstanceNotFound,
+                                   exception.NetworkNotFound,
+                                   exception.FixedIpNotFoundForNetwork,
+                                   exception.FixedIpAlreadyInUse,
+                                   exception.NoMoreFixedIps,
+                                   exception.InterfaceAttachFailed)
+    @serialized
+    @instance_event('compute_attach_interface')
+    def attach_interface(self, context, instance, network_name,
+                         fixed_ip=None, tag=None):
+        return interfaces.attach(self, context, instance, network_name,
+                                 fixed_ip, tag)
+
+    @serialized
+    @instance_event('compute_detach_interface')
+    def detach_interface(self, context, instance, vif):
+        interfaces.detach(self, context, instance, vif)
 
     # --- the hypervisor's own news ----------------------------------------
 

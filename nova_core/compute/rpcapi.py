@@ -11,13 +11,16 @@ Versions:
   shelve_offload_instance, unshelve_instance, rescue_instance,
   unrescue_instance, set_admin_password, trigger_crash_dump;
   get_remote_console.
+* 1.4 - attach_interface, detach_interface.
 """
 import oslo_messaging as messaging
 
 from nova_core import rpc
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 TOPIC = 'compute'
+#: The driver capability attach_interface and detach_interface need.
+ATTACH_INTERFACE_CAPABILITY = 'supports_attach_interface'
 
 
 class ComputeAPI:
@@ -194,3 +197,17 @@ class ComputeAPI:
             server=instance['host'], version='1.3', timeout=timeout).call(
             ctxt, 'get_remote_console', instance=instance,
             protocol=protocol, console_type=console_type)
+
+    # --- interfaces (1.4) ------------------------------------------------
+
+    def attach_interface(self, ctxt, instance, network_name, fixed_ip=None,
+                         tag=None):
+        """A call, as Nova's: the API answers with the new interface (its
+        vif) or the error that stopped it."""
+        return self._on(instance, '1.4').call(
+            ctxt, 'attach_interface', instance=instance,
+            network_name=network_name, fixed_ip=fixed_ip, tag=tag)
+
+    def detach_interface(self, ctxt, instance, vif):
+        self._on(instance, '1.4').cast(ctxt, 'detach_interface',
+                                       instance=instance, vif=vif)

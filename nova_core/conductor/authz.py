@@ -25,6 +25,7 @@ read rows, and the guard runs them and the method in one transaction:
   change.
 """
 import datetime
+import ipaddress
 
 import sqlalchemy as sa
 
@@ -518,6 +519,41 @@ def instance_backups(ctxt, host, kw):
     _lock_instance(kw.get('instance_uuid'), host)
 
 
+# --- interfaces ------------------------------------------------------------
+
+def _ip(value):
+    if not _text(value, 39):
+        return False
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@in_transaction
+def interface_allocate(ctxt, host, kw):
+    """A port for an instance of this host, on a network named (the
+    method refuses one not configured), with a well-formed address and
+    tag (as the API took them)."""
+    if not _text(kw.get('network_name')):
+        raise Refused('bad network_name')
+    if kw.get('fixed_ip') is not None and not _ip(kw['fixed_ip']):
+        raise Refused('bad fixed_ip')
+    if not _text(kw.get('tag'), 60, none=True):
+        raise Refused('bad tag')
+    _lock_instance(kw.get('instance_uuid'), host)
+
+
+@in_transaction
+def interface_release(ctxt, host, kw):
+    """Only a port of an instance of this host (the method's DELETE is
+    of that instance's port alone)."""
+    if not _text(kw.get('port_id'), 36):
+        raise Refused('bad port_id')
+    _lock_instance(kw.get('instance_uuid'), host)
+
+
 #: method -> rule, for the calls compute hosts make.
 COMPUTE_RULES = {
     rule.__name__: rule for rule in (
@@ -528,4 +564,5 @@ COMPUTE_RULES = {
         instance_usage_audit, instance_start_reclaim, instance_update,
         instance_destroy,
         instance_build_failed, instance_fault_create, action_event_start,
-        action_event_finish, resize_step, shelve_step, instance_backups)}
+        action_event_finish, resize_step, shelve_step, instance_backups,
+        interface_allocate, interface_release)}

@@ -43,6 +43,8 @@ def schedule_and_build(context, conf, compute_rpcapi, instance, image_meta,
                 memory_mb=instance['memory_mb'],
                 disk_gb=instance['root_gb'] + instance['ephemeral_gb'],
                 instance_uuid=uuid,
+                extra_specs=(instance.get('flavor') or {}).get(
+                    'extra_specs') or {},
                 retry=retry_of(instance))
     try:
         node = _schedule_or_wait(context, uuid, spec, conf, started,

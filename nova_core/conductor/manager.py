@@ -18,7 +18,7 @@ from nova_core.db.retry import retry_on_db_error
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 
 
 class ConductorManager:
@@ -251,3 +251,30 @@ class ConductorManager:
 
     def instance_backups(self, context, instance_uuid, backup_type):
         return shelve.backups(instance_uuid, backup_type)
+
+    # --- interfaces attached and detached (1.4) ---------------------------
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.NetworkNotFound,
+                                   exception.FixedIpNotFoundForNetwork,
+                                   exception.FixedIpAlreadyInUse,
+                                   exception.NoMoreFixedIps)
+    def interface_allocate(self, context, instance_uuid, network_name,
+                           fixed_ip=None, tag=None):
+        """One more address (and MAC) for the instance on network
+        ``network_name``, ``fixed_ip`` if given: the port of an interface
+        being attached. Returns its vif (see :func:`network.vif`)."""
+        net = network.networks(self.conf).get(network_name)
+        if net is None:
+            raise exception.NetworkNotFound(network_id=network_name)
+        if fixed_ip is not None and not net.contains(fixed_ip):
+            raise exception.FixedIpNotFoundForNetwork(
+                address=fixed_ip, network_uuid=net.uuid)
+        return network.vif(db_fixed_ips.allocate_port(
+            instance_uuid, net, fixed_ip, tag), net)
+
+    @messaging.expected_exceptions(exception.PortNotFound)
+    def interface_release(self, context, instance_uuid, port_id):
+        """Give back the address of a detached interface (or of one whose
+        attach failed)."""
+        db_fixed_ips.release_port(instance_uuid, port_id)

@@ -58,6 +58,7 @@ def migrate_server(context, conf, compute_rpcapi, instance, flavor,
         spec = {'vcpus': flavor['vcpus'], 'memory_mb': flavor['memory_mb'],
                 'disk_gb': flavor['root_gb'] + flavor['ephemeral_gb'],
                 'availability_zone': instance['availability_zone'],
+                'extra_specs': flavor.get('extra_specs') or {},
                 'instance_uuid': uuid}
         migration = _claim(conf, migration, spec, candidates)
     except exception.NoValidHost as exc:

@@ -14,12 +14,14 @@ spread over however many conductors run. Versions:
   (instance_backups, for their rotation); cold migration (migrate_server
   takes ``migration_type`` and the requested ``host``);
   instance_usage_audit (a compute host's periodic audit).
+* 1.4 - Interfaces attached and detached (interface_allocate,
+  interface_release).
 """
 import oslo_messaging as messaging
 
 from nova_core import host_auth, rpc
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 #: Seconds a stopping service waits for a conductor to mark it down.
 STOP_TIMEOUT = 10
 
@@ -208,3 +210,19 @@ class ConductorAPI:
         return self.client.prepare(version='1.3').call(
             ctxt, 'instance_backups', instance_uuid=instance_uuid,
             backup_type=backup_type)
+
+    # --- interfaces (1.4) ------------------------------------------------
+
+    def interface_allocate(self, ctxt, instance_uuid, network_name,
+                           fixed_ip=None, tag=None):
+        """A new port of the instance on ``network_name`` (an interface
+        being attached): its vif."""
+        return self.client.prepare(version='1.4').call(
+            ctxt, 'interface_allocate', instance_uuid=instance_uuid,
+            network_name=network_name, fixed_ip=fixed_ip, tag=tag)
+
+    def interface_release(self, ctxt, instance_uuid, port_id):
+        """Give back the address of port ``port_id`` of the instance."""
+        return self.client.prepare(version='1.4').call(
+            ctxt, 'interface_release', instance_uuid=instance_uuid,
+            port_id=port_id)

@@ -140,6 +140,8 @@ def unshelve_instance(context, conf, compute_rpcapi, instance,
                 memory_mb=instance['memory_mb'],
                 disk_gb=instance['root_gb'] + instance['ephemeral_gb'],
                 instance_uuid=uuid, retry=None,
+                extra_specs=(instance.get('flavor') or {}).get(
+                    'extra_specs') or {},
                 scheduler_hints=(instance['system_metadata'] or {}).get(
                     'scheduler_hints') or {})
     try:

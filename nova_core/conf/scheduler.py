@@ -14,8 +14,14 @@ scheduler_opts = [
         help='Filters a host must pass to receive an instance, in order. '
              'Known: ComputeFilter, AvailabilityZoneFilter, RamFilter, '
              'CoreFilter, DiskFilter, SameHostFilter and DifferentHostFilter '
-             '(the scheduler hints same_host and different_host). Server '
-             'group policies and a requested host are always honoured.'),
+             '(the scheduler hints same_host and different_host), and '
+             'AggregateInstanceExtraSpecsFilter, which is not enabled by '
+             'default (nor is it in Nova): a flavor\'s extra specs scoped '
+             '"aggregate_instance_extra_specs:", and those with no scope, '
+             'must then be met by the metadata of an aggregate of the host, '
+             'with Nova\'s operators (e.g. "<in> ssd", "s== fast", ">= 2", '
+             '"<or> a <or> b"). Server group policies and a requested host '
+             'are always honoured.'),
     cfg.FloatOpt(
         'ram_weight_multiplier', default=1.0,
         help='Weight of free RAM when ranking hosts: positive spreads '

@@ -199,3 +199,17 @@ def host_zones(session):
     """{host: zone} of every host in an aggregate with a zone (a host is
     in one zone at most: the API refuses a second)."""
     return {row.host: row.value for row in session.execute(_HOST_ZONES)}
+
+
+def metadata_by_host():
+    """{host: {key: {values}}}: the metadata of every aggregate each host
+    is in, a key's values over all of them (what the scheduler's
+    AggregateInstanceExtraSpecsFilter matches a flavor against)."""
+    query = sa.select(AHT.c.host, AMT.c.key, AMT.c.value).join_from(
+        AHT, AMT, AMT.c.aggregate_id == AHT.c.aggregate_id)
+    result = {}
+    with reader() as session:
+        for row in session.execute(query):
+            result.setdefault(row.host, {}).setdefault(
+                row.key, set()).add(row.value)
+    return result

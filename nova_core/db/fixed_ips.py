@@ -14,6 +14,7 @@ import ipaddress
 import itertools
 import logging
 import random
+import uuid as uuid_lib
 
 import sqlalchemy as sa
 
@@ -92,11 +93,60 @@ def _allocate_once(instance_uuid, requests, networks, spread):
                 session, network, spread)
             if request['fixed_ip']:
                 _check_free(session, network.name, address)
-            session.execute(FT.insert(), {
-                'network': network.name, 'address': address,
-                'mac': random_mac(), 'instance_uuid': instance_uuid,
-                'position': position, 'created_at': now})
+            _insert(session, network.name, address, instance_uuid,
+                    position, now)
         return _rows(session, instance_uuid)
+
+
+def _insert(session, network, address, instance_uuid, position, now,
+            tag=None):
+    port_id = str(uuid_lib.uuid4())
+    session.execute(FT.insert(), {
+        'network': network, 'address': address, 'mac': random_mac(),
+        'instance_uuid': instance_uuid, 'position': position,
+        'port_id': port_id, 'tag': tag, 'created_at': now})
+    return port_id
+
+
+def allocate_port(instance_uuid, network, fixed_ip=None, tag=None):
+    """Give ``instance_uuid`` one more address (an interface attached
+    to it) on ``network`` (a :class:`nova_core.network.Network`):
+    ``fixed_ip`` if given, else a free one; after its other interfaces.
+    Atomic as :func:`allocate` is (a lost race tries again).
+
+    :returns: the new fixed IP row.
+    :raises: NoMoreFixedIps, FixedIpAlreadyInUse, InstanceNotFound.
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return _allocate_port_once(instance_uuid, network, fixed_ip, tag,
+                                       spread=attempt > 0)
+        except sa.exc.IntegrityError:
+            if fixed_ip:  # taken meanwhile: the next read says by whom
+                continue
+            LOG.info('Instance %s: an address or MAC was taken '
+                     'concurrently; allocating again (attempt %d)',
+                     instance_uuid, attempt + 2)
+    raise exception.NoMoreFixedIps(net=network.name)
+
+
+@retry_on_db_error
+def _allocate_port_once(instance_uuid, network, fixed_ip, tag, spread):
+    with savepoint() as session:
+        if session.execute(_LIVE_INSTANCE.with_for_update(), {
+                'b_uuid': instance_uuid}).first() is None:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        if fixed_ip:
+            _check_free(session, network.name, fixed_ip)
+        address = fixed_ip or _pick(session, network, spread)
+        position = session.execute(
+            sa.select(sa.func.max(FT.c.position)).where(
+                FT.c.instance_uuid == instance_uuid)).scalar()
+        port_id = _insert(session, network.name, address, instance_uuid,
+                          0 if position is None else position + 1,
+                          models.utcnow(), tag)
+        return dict(session.execute(sa.select(*FT.c).where(
+            FT.c.port_id == port_id)).mappings().one())
 
 
 def _pick(session, network, spread):
@@ -135,6 +185,27 @@ def release(instance_uuid):
     (inside the caller's transaction, if any)."""
     with transaction() as session:
         session.execute(_RELEASE, {'b_uuid': instance_uuid})
+
+
+def release_port(instance_uuid, port_id):
+    """Give back the address of port ``port_id`` of ``instance_uuid``
+    (a detached interface).
+
+    :raises: PortNotFound when the instance holds no such port.
+    """
+    with transaction() as session:
+        if not session.execute(FT.delete().where(
+                FT.c.instance_uuid == instance_uuid,
+                FT.c.port_id == port_id)).rowcount:
+            raise exception.PortNotFound(port_id=port_id)
+
+
+def get_port(port_id):
+    """The fixed IP row of port ``port_id``, or None."""
+    with reader() as session:
+        row = session.execute(sa.select(*FT.c).where(
+            FT.c.port_id == port_id)).mappings().first()
+    return dict(row) if row is not None else None
 
 
 def holder(network, address):

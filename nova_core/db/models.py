@@ -389,6 +389,7 @@ class FixedIp(Base):
         UniqueConstraint('network', 'address',
                          name='uniq_fixed_ips0network0address'),
         UniqueConstraint('mac', name='uniq_fixed_ips0mac'),
+        UniqueConstraint('port_id', name='uniq_fixed_ips0port_id'),
         Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -398,6 +399,10 @@ class FixedIp(Base):
     instance_uuid: Mapped[str] = mapped_column(String(36))
     #: The position of the interface among the instance's (0 first).
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The id the API shows the interface by (``os-interface``).
+    port_id: Mapped[str] = mapped_column(String(36))
+    #: The tag a user gave the interface as it was attached (2.49).
+    tag: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime.datetime] = mapped_column(
         DateTime, default=utcnow)
 

@@ -55,6 +55,20 @@ def network_uuid(name):
     return str(uuid_lib.uuid5(_NAMESPACE, name))
 
 
+def subnet_uuid(name):
+    """The id of the one subnet of network ``name`` (its CIDR), as
+    ``os-interface`` shows it in ``fixed_ips``."""
+    return str(uuid_lib.uuid5(_NAMESPACE, name + '/subnet'))
+
+
+def by_uuid(conf, network_id):
+    """The configured network whose id is ``network_id``, or None."""
+    for net in networks(conf).values():
+        if net.uuid == network_id:
+            return net
+    return None
+
+
 def networks(conf):
     """The configured networks by name, the default one first.
 
@@ -144,15 +158,22 @@ def vifs(rows, known):
     from the networks ``known`` (:func:`networks`). Compute hosts get
     these with the instance (``network_info``), as Nova's network info
     travels: they read neither the database nor ``[network]``."""
-    result = []
-    for row in rows or ():
-        net = known.get(row['network'])
-        if net is None:  # removed from the configuration since
-            continue
-        result.append({
-            'network': net.name, 'network_id': net.uuid,
-            'address': row['address'], 'mac': row['mac'],
-            'prefix_len': net.cidr.prefixlen, 'gateway': str(net.gateway),
-            'dns_servers': list(net.dns_servers), 'bridge': net.bridge,
-            'libvirt_network': net.libvirt_network})
+    return [vif(row, known[row['network']]) for row in rows or ()
+            # (not one of a network removed from the configuration since)
+            if row['network'] in known]
+
+
+def vif(row, net):
+    """One interface of :func:`vifs`: fixed IP ``row`` on ``net`` (None
+    for a network no longer configured: then only what the row says)."""
+    result = {'network': row['network'], 'network_id': network_uuid(
+        row['network']), 'address': row['address'], 'mac': row['mac'],
+        'port_id': row.get('port_id'), 'tag': row.get('tag'),
+        'prefix_len': None, 'gateway': None, 'dns_servers': [],
+        'bridge': None, 'libvirt_network': None}
+    if net is not None:
+        result.update(prefix_len=net.cidr.prefixlen,
+                      gateway=str(net.gateway),
+                      dns_servers=list(net.dns_servers), bridge=net.bridge,
+                      libvirt_network=net.libvirt_network)
     return result

@@ -8,6 +8,7 @@ import itertools
 from nova_core.policies import (
     admin_actions,
     aggregates,
+    attach_interfaces,
     availability_zone,
     base,
     deferred_delete,
@@ -49,7 +50,7 @@ from nova_core.policies import (
 def list_rules():
     return list(itertools.chain(
         quota_sets.list_rules(), quota_class_sets.list_rules(),
-        limits.list_rules(),
+        limits.list_rules(), attach_interfaces.list_rules(),
         base.list_rules(), servers.list_rules(),
         lock_server.list_rules(), admin_actions.list_rules(),
         deferred_delete.list_rules(),

@@ -3,12 +3,17 @@
 A node is a dict of the ``compute_nodes`` row with its ``service``; a
 request spec has ``vcpus``, ``memory_mb``, ``disk_gb``,
 ``availability_zone``, ``requested_host``, ``retry`` (``hosts`` a build
-was tried on already) and ``instance_uuid`` from which
+was tried on already), ``extra_specs`` (the flavor's) and
+``instance_uuid`` from which
 :mod:`nova_core.scheduler.group_policy` finds the server group.
 """
+from nova_core.db import aggregates as db_aggregates
 from nova_core.db import instances as db_instances
 from nova_core.db import services as db_services
-from nova_core.scheduler import group_policy
+from nova_core.scheduler import extra_specs_ops, group_policy
+
+#: The scope of the flavor extra specs matched against aggregates.
+AGGREGATE_SCOPE = 'aggregate_instance_extra_specs'
 
 
 def compute_filter(node, spec, conf):
@@ -81,6 +86,38 @@ def different_host_filter(node, spec, conf):
     return hosts is None or node['host'] not in hosts
 
 
+def _aggregate_metadata(spec):
+    """{host: {key: {values}}} of the aggregates, read once per request."""
+    if '_aggregate_metadata' not in spec:
+        spec['_aggregate_metadata'] = db_aggregates.metadata_by_host()
+    return spec['_aggregate_metadata']
+
+
+def aggregate_instance_extra_specs_filter(node, spec, conf):
+    """The flavor's extra specs scoped ``aggregate_instance_extra_specs:``,
+    and those with no scope at all (no ``:``), are met by the metadata of
+    an aggregate the host is in (Nova's AggregateInstanceExtraSpecsFilter,
+    with its operators: see :mod:`nova_core.scheduler.extra_specs_ops`).
+    Keys of other scopes are left to other filters."""
+    extra_specs = spec.get('extra_specs') or {}
+    if not extra_specs:
+        return True
+    metadata = None
+    for key, requirement in extra_specs.items():
+        scope = key.split(':', 1)
+        if len(scope) > 1:
+            if scope[0] != AGGREGATE_SCOPE:
+                continue
+            key = scope[1]
+        if metadata is None:
+            metadata = _aggregate_metadata(spec).get(node['host'], {})
+        values = metadata.get(key)
+        if not values or not any(extra_specs_ops.match(value, requirement)
+                                 for value in values):
+            return False
+    return True
+
+
 FILTERS = {
     'SameHostFilter': same_host_filter,
     'DifferentHostFilter': different_host_filter,
@@ -89,6 +126,8 @@ FILTERS = {
     'RamFilter': ram_filter,
     'CoreFilter': core_filter,
     'DiskFilter': disk_filter,
+    'AggregateInstanceExtraSpecsFilter':
+        aggregate_instance_extra_specs_filter,
 }
 
 #: Filters that always run, whatever the operator enabled: a server group's

@@ -233,8 +233,31 @@ class ComputeDriver(abc.ABC):
     #: What the driver can do beyond the abstract methods; the conductor
     #: reads them from what each compute host reports with its resources.
     #: ``supports_migrate_to_other_host``: a resize may move the guest's
-    #: disks to another host.
-    capabilities = {'supports_migrate_to_other_host': False}
+    #: disks to another host; ``supports_attach_interface``: interfaces
+    #: can be attached to and detached from a guest
+    #: (:meth:`attach_interface`, :meth:`detach_interface`).
+    capabilities = {'supports_migrate_to_other_host': False,
+                    'supports_attach_interface': False}
+
+    def attach_interface(self, context, instance, vif):
+        """Plug interface ``vif`` (see :func:`nova_core.network.vif`) into
+        the guest: at once if it runs, and in what it boots with next.
+
+        :raises: NotImplementedError unless the driver has the capability
+            ``supports_attach_interface``; InstanceNotFound,
+            VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def detach_interface(self, context, instance, vif):
+        """Unplug interface ``vif`` from the guest (running or not); one
+        the guest does not have is no error.
+
+        :raises: NotImplementedError unless the driver has the capability
+            ``supports_attach_interface``; InstanceNotFound,
+            VirtDriverError.
+        """
+        raise NotImplementedError()
 
     def rebuild(self, context, instance, image_meta, admin_password=None,
                 preserve_ephemeral=False):

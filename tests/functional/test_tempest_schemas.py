@@ -139,3 +139,17 @@ def test_migrations_hosts_and_audit_log(endpoint, server):
     assert 'links' in [m for m in answers[1][2].json()['migrations']
                        if m['migration_type'] == 'live-migration'][0]
     assert _tempest_refuses(answers) == []
+
+
+def test_interfaces(endpoint, server):
+    api = Client(endpoint, version='2.70')
+    old = Client(endpoint, version='2.69')
+    path = '/servers/%s/os-interface' % server
+    (port,) = api.get(path).json()['interfaceAttachments']
+    answers = []
+    for client, module in ((old, 'v2_1'), (api, 'v2_70')):
+        answers += [
+            (module + '.interfaces', 'list_interfaces', client.get(path)),
+            (module + '.interfaces', 'get_create_interfaces',
+             client.get(path + '/' + port['port_id']))]
+    assert _tempest_refuses(answers) == []

@@ -40,6 +40,8 @@ _EXTENSIONS = (
      'Servers.'),
     ('os-admin-actions', 'AdminActions', 'Enable admin-only server '
      'actions.'),
+    ('os-attach-interfaces', 'AttachInterfaces', 'Attach interface '
+     'support.'),
     ('os-availability-zone', 'AvailabilityZone', '1. Add availability_zone '
      'to the Create Server API.'),
     ('os-consoles', 'Consoles', 'Interactive Console support.'),

@@ -432,3 +432,32 @@ SUCCESS['remote_consoles.create'] = {'200': wrapped('remote_console', {
     'properties': {'protocol': {'type': 'string'},
                    'type': {'type': 'string'},
                    'url': {'type': 'string', 'format': 'uri'}}})}
+
+#: A port of ``os-interface``, as Tempest's ``interfaces`` schema: ``tag``
+#: only since 2.70.
+INTERFACE_ATTACHMENT = {
+    'type': 'object',
+    'required': ['net_id', 'port_id', 'mac_addr', 'port_state',
+                 'fixed_ips'],
+    'additionalProperties': False,
+    'properties': {
+        'net_id': {'type': 'string', 'format': 'uuid'},
+        'port_id': {'type': 'string', 'format': 'uuid'},
+        'mac_addr': {'type': 'string'},
+        'port_state': {'type': 'string'},
+        'fixed_ips': {'type': 'array', 'items': {
+            'type': 'object', 'required': ['subnet_id', 'ip_address'],
+            'additionalProperties': False,
+            'properties': {'subnet_id': {'type': 'string',
+                                         'format': 'uuid'},
+                           'ip_address': {'type': 'string'}}}},
+        'tag': _STRING_OR_NULL}}
+SUCCESS.update({
+    'interfaces.index': {'200': wrapped('interfaceAttachments', {
+        'type': 'array', 'items': INTERFACE_ATTACHMENT})},
+    'interfaces.show': {'200': wrapped('interfaceAttachment',
+                                       INTERFACE_ATTACHMENT)},
+    'interfaces.create': {'200': wrapped('interfaceAttachment',
+                                         INTERFACE_ATTACHMENT)},
+    'interfaces.delete': {'202': None},
+})

@@ -101,10 +101,12 @@ def test_build_started_tells_the_host_what_to_plug(cloud, ctx, conf):
     rows = fixed_ips.get_by_instances([inst['uuid']])[inst['uuid']]
     assert started['network_info'] == [
         {'network': 'tiny', 'network_id': network.network_uuid('tiny'),
-         'address': '192.168.9.2', 'mac': rows[0]['mac'], 'prefix_len': 30,
+         'address': '192.168.9.2', 'mac': rows[0]['mac'],
+         'port_id': rows[0]['port_id'], 'tag': None, 'prefix_len': 30,
          'gateway': '192.168.9.1', 'dns_servers': [], 'bridge': None,
          'libvirt_network': 'default'},
         {'network': 'private', 'network_id': network.network_uuid('private'),
-         'address': '10.0.0.7', 'mac': rows[1]['mac'], 'prefix_len': 24,
+         'address': '10.0.0.7', 'mac': rows[1]['mac'],
+         'port_id': rows[1]['port_id'], 'tag': None, 'prefix_len': 24,
          'gateway': '10.0.0.1', 'dns_servers': [], 'bridge': None,
          'libvirt_network': None}]

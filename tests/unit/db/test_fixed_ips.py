@@ -183,17 +183,19 @@ def test_a_network_that_keeps_being_taken_gives_up(nets):
 def test_unique_constraints_hold_in_the_database(nets):
     row = {'network': 'private', 'address': '10.0.0.7', 'mac': 'm1',
            'instance_uuid': str(uuid_lib.uuid4()), 'position': 0,
-           'created_at': models.utcnow()}
+           'port_id': 'p1', 'created_at': models.utcnow()}
     table = models.FixedIp.__table__
     with transaction() as session:
         session.execute(table.insert(), row)
-    for clash in ({'mac': 'm2'}, {'address': '10.0.0.8'}):
+    for clash in ({'mac': 'm2', 'port_id': 'p2'},
+                  {'address': '10.0.0.8', 'port_id': 'p3'},
+                  {'address': '10.0.0.9', 'mac': 'm4'}):
         with pytest.raises(sa.exc.IntegrityError):
             with transaction() as session:
                 session.execute(table.insert(), dict(row, **clash))
     with transaction() as session:  # same address, another network
         session.execute(table.insert(), dict(row, network='tiny',
-                                             mac='m3'))
+                                             mac='m3', port_id='p5'))
 
 
 def test_concurrent_builds_never_share_an_address(nets):
@@ -226,3 +228,49 @@ def test_ip_filter_matches_from_the_start(nets):
         a, b}
     assert fixed_ips.instances_matching(re.compile('0.0'), 4) == set()
     assert fixed_ips.instances_matching(re.compile('10'), 6) == set()
+
+
+def test_ports_attached_after_the_others_and_released_alone(nets):
+    uuid = _instance()
+    (first,) = fixed_ips.allocate(uuid, _req(), nets)
+    assert uuid_lib.UUID(first['port_id']) and first['tag'] is None
+    port = fixed_ips.allocate_port(uuid, nets['tiny'], tag='nic2')
+    assert (port['network'], port['position'], port['tag']) == (
+        'tiny', 1, 'nic2')
+    assert port['address'] == '192.168.5.2'
+    assert fixed_ips.get_port(port['port_id']) == port
+    fixed_ips.release_port(uuid, port['port_id'])
+    assert fixed_ips.get_port(port['port_id']) is None
+    assert fixed_ips.get_by_instances([uuid])[uuid] == [first]
+    with pytest.raises(exception.PortNotFound):
+        fixed_ips.release_port(uuid, port['port_id'])
+    with pytest.raises(exception.PortNotFound):  # not this instance's
+        fixed_ips.release_port(_instance(), first['port_id'])
+
+
+def test_port_on_an_instance_without_addresses_is_its_first(nets):
+    uuid = _instance()
+    port = fixed_ips.allocate_port(uuid, nets['private'], '10.0.0.9')
+    assert (port['address'], port['position']) == ('10.0.0.9', 0)
+
+
+def test_port_address_in_use_or_none_left(nets):
+    holder = _instance()
+    fixed_ips.allocate(holder, _req('tiny', '192.168.5.3'), nets)
+    uuid = _instance()
+    with pytest.raises(exception.FixedIpAlreadyInUse) as exc:
+        fixed_ips.allocate_port(uuid, nets['tiny'], '192.168.5.3')
+    assert holder in str(exc.value)
+    for _ in range(4):  # .2 .4 .5 .6 of the /29 (.1 gateway)
+        fixed_ips.allocate_port(uuid, nets['tiny'])
+    with pytest.raises(exception.NoMoreFixedIps):
+        fixed_ips.allocate_port(uuid, nets['tiny'])
+    assert len(fixed_ips.get_by_instances([uuid])[uuid]) == 4
+
+
+def test_port_of_a_deleted_instance(nets):
+    uuid = _instance()
+    instances.destroy(uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        fixed_ips.allocate_port(uuid, nets['private'])
+    assert fixed_ips.get_by_instances([uuid]) == {}

@@ -67,3 +67,24 @@ def test_told_to_fail(hypervisor, conf):
     with pytest.raises(exception.VirtDriverError):
         hypervisor.rescue(None, _instance(), {'id': 'r'})
     assert 'rescue' not in hypervisor.guest('a')
+
+
+def test_interfaces_recorded_across_a_restart_and_reported(hypervisor):
+    vif = {'port_id': 'p1', 'mac': 'fa:16:3e:00:00:01',
+           'address': '10.0.0.5', 'network': 'private', 'tag': 'eth1',
+           'bridge': None}
+    hypervisor.attach_interface(None, _instance(), vif)
+    with pytest.raises(exception.VirtDriverError, match='MAC'):
+        hypervisor.attach_interface(None, _instance(), vif)
+    restarted = _restarted()
+    assert restarted.guest('a')['interfaces'] == [{
+        'port_id': 'p1', 'mac': 'fa:16:3e:00:00:01', 'address': '10.0.0.5',
+        'network': 'private', 'tag': 'eth1'}]
+    diagnostics = restarted.get_instance_diagnostics(
+        dict(_instance(), vcpus=1, memory_mb=64))
+    assert diagnostics['num_nics'] == 1
+    assert diagnostics['nic_details'][0]['mac_address'] == vif['mac']
+    hypervisor.detach_interface(None, _instance(), vif)
+    assert _restarted().guest('a')['interfaces'] == []
+    with pytest.raises(exception.InstanceNotFound):
+        hypervisor.attach_interface(None, _instance('gone'), vif)

@@ -80,3 +80,93 @@ def test_stale_entry_of_the_same_mac_is_replaced(driver):
     dhcp.remove_hosts(conn, dhcp.interfaces_of_instance(inst))
     dhcp.remove_hosts(conn, dhcp.interfaces_of_instance(inst))  # no error
     assert 'fa:16:3e:10:00:05' not in _dhcp_hosts(driver)
+
+
+def _persistent_macs(driver, inst):
+    root = ET.fromstring(driver.host.lookup(inst).XMLDesc(
+        libvirt.VIR_DOMAIN_XML_INACTIVE))
+    return [i.find('mac').get('address')
+            for i in root.findall('./devices/interface')]
+
+
+def _port(mac, address, **kwargs):
+    return dict(_vif(mac, address, **kwargs), port_id='p-' + mac[-2:],
+                tag=None)
+
+
+@pytest.fixture
+def hotplugged(monkeypatch):
+    """test:///default has no hot-plug: the live calls, recorded."""
+    calls = []
+    monkeypatch.setattr(libvirt.virDomain, 'attachDeviceFlags',
+                        lambda dom, xml, flags: calls.append(
+                            ('attach', ET.fromstring(xml).find('mac').get(
+                                'address'), flags)))
+    monkeypatch.setattr(libvirt.virDomain, 'detachDeviceFlags',
+                        lambda dom, xml, flags: calls.append(
+                            ('detach', ET.fromstring(xml).find('mac').get(
+                                'address'), flags)))
+    return calls
+
+
+@pytest.mark.parametrize('running', [True, False])
+def test_attach_and_detach_interface(driver, qcow2_image, running,
+                                     hotplugged):
+    inst = make_instance()
+    driver.spawn(None, inst, qcow2_image)
+    if not running:
+        driver.power_off(inst)
+    assert driver.capabilities['supports_attach_interface']
+    port = _port('fa:16:3e:10:00:21', '192.168.122.71',
+                 libvirt_network='default')
+    driver.attach_interface(None, inst, port)
+    assert _dhcp_hosts(driver)['fa:16:3e:10:00:21'] == '192.168.122.71'
+    assert _persistent_macs(driver, inst) == ['fa:16:3e:10:00:21']
+    bridged = _port('fa:16:3e:10:00:22', '10.0.0.7', bridge='br-lab')
+    driver.attach_interface(None, inst, bridged)
+    assert _persistent_macs(driver, inst) == [
+        'fa:16:3e:10:00:21', 'fa:16:3e:10:00:22']
+    driver.detach_interface(None, inst, port)
+    assert _persistent_macs(driver, inst) == ['fa:16:3e:10:00:22']
+    assert 'fa:16:3e:10:00:21' not in _dhcp_hosts(driver)
+    live = libvirt.VIR_DOMAIN_AFFECT_LIVE
+    # (test:///default's live domain does not change: no live detach.)
+    assert hotplugged == ([('attach', 'fa:16:3e:10:00:21', live),
+                           ('attach', 'fa:16:3e:10:00:22', live)]
+                          if running else [])
+    driver.detach_interface(None, inst, port)  # gone already: no error
+
+
+def test_detach_a_booted_interface_from_the_running_domain(
+        driver, qcow2_image, hotplugged):
+    port = _port('fa:16:3e:10:00:26', '192.168.122.76',
+                 libvirt_network='default')
+    inst = make_instance(network_info=[port])
+    driver.spawn(None, inst, qcow2_image)
+    driver.detach_interface(None, inst, port)
+    assert hotplugged == [('detach', 'fa:16:3e:10:00:26',
+                           libvirt.VIR_DOMAIN_AFFECT_LIVE)]
+    assert _persistent_macs(driver, inst) == []
+    assert 'fa:16:3e:10:00:26' not in _dhcp_hosts(driver)
+
+
+def test_attach_on_a_network_without_device_only_records(driver,
+                                                         qcow2_image):
+    inst = make_instance()
+    driver.spawn(None, inst, qcow2_image)
+    driver.attach_interface(None, inst, _port('fa:16:3e:10:00:23',
+                                              '10.1.0.9'))
+    assert _interfaces(driver, inst) == []
+
+
+def test_attach_to_a_missing_libvirt_network_fails_and_leaves_nothing(
+        driver, qcow2_image, hotplugged):
+    inst = make_instance()
+    driver.spawn(None, inst, qcow2_image)
+    with pytest.raises(exception.VirtDriverError, match='nope'):
+        driver.attach_interface(None, inst, _port(
+            'fa:16:3e:10:00:24', '10.0.0.9', libvirt_network='nope'))
+    assert _interfaces(driver, inst) == [] and hotplugged == []
+    with pytest.raises(exception.InstanceNotFound):
+        driver.attach_interface(None, make_instance(), _port(
+            'fa:16:3e:10:00:25', '10.0.0.9', bridge='br-lab'))
