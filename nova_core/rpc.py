@@ -152,14 +152,16 @@ def _delivery(method):
             % (method, exc)) from exc
 
 
-def get_client(target, version_cap=None, retry=None):
+def get_client(target, version_cap=None, retry=None, timeout=None):
     """An RPC client (:class:`Client`); ``retry`` bounds its attempts to
     reach the broker (None: forever, oslo.messaging's default; see
-    :func:`handoff_retries`).
+    :func:`handoff_retries`), ``timeout`` the seconds a call waits for
+    its answer (None: ``rpc_response_timeout``).
     """
     return Client(messaging.get_rpc_client(
         get_transport(), target, version_cap=version_cap,
-        serializer=RequestContextSerializer(), retry=retry))
+        serializer=RequestContextSerializer(), retry=retry,
+        timeout=timeout))
 
 
 def handoff_retries(conf, seconds):

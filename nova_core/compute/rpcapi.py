@@ -26,11 +26,13 @@ ATTACH_INTERFACE_CAPABILITY = 'supports_attach_interface'
 class ComputeAPI:
     """Calls the compute service of the host an instance lives on."""
 
-    def __init__(self, conf, retry=None):
-        """``retry``: attempts to reach the broker (None: forever)."""
+    def __init__(self, conf, retry=None, timeout=None):
+        """``retry``: attempts to reach the broker (None: forever);
+        ``timeout``: seconds a call waits for its answer (None:
+        ``rpc_response_timeout``)."""
         target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
         self.client = rpc.get_client(target, version_cap=RPC_API_VERSION,
-                                     retry=retry)
+                                     retry=retry, timeout=timeout)
 
     def _on(self, instance, version='1.0'):
         return self.client.prepare(server=instance['host'], version=version)
@@ -188,13 +190,10 @@ class ComputeAPI:
     def trigger_crash_dump(self, ctxt, instance):
         self._on(instance, '1.3').cast(ctxt, 'trigger_crash_dump',
                                        instance=instance)
-    def get_remote_console(self, ctxt, instance, protocol, console_type,
-                           timeout=None):
+    def get_remote_console(self, ctxt, instance, protocol, console_type):
         """Connect info of the guest's console (no token: the caller
-        issues it); ``timeout``: seconds to wait for the answer (None:
-        ``rpc_response_timeout``)."""
-        return self.client.prepare(
-            server=instance['host'], version='1.3', timeout=timeout).call(
+        issues it)."""
+        return self._on(instance, '1.3').call(
             ctxt, 'get_remote_console', instance=instance,
             protocol=protocol, console_type=console_type)
 

@@ -189,14 +189,14 @@ class ConsoleProxy:
         console, or None: the compute host's word (Nova's
         ``validate_console_port``)."""
         if self._compute is None:
-            self._compute = compute_rpcapi.ComputeAPI(self.conf, retry=0)
+            self._compute = compute_rpcapi.ComputeAPI(
+                self.conf, retry=0, timeout=VALIDATE_TIMEOUT)
         if not instance['host']:
             return 'the instance has no host'
         try:
             now = self._compute.get_remote_console(
                 nova_context.get_admin_context(), instance,
-                PROTOCOLS[console['console_type']], console['console_type'],
-                timeout=VALIDATE_TIMEOUT)
+                PROTOCOLS[console['console_type']], console['console_type'])
         except (exception.NovaCoreException,
                 messaging.MessagingException) as exc:
             return 'its compute host did not confirm the console: %s' % (
