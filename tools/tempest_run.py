@@ -56,7 +56,8 @@ FEATURES_OFF = {
     'spice_console': 'no SPICE consoles (serial and VNC only)',
     'serial_console': None,  # on: only live migration's test uses it
     'rdp_console': 'no RDP consoles (serial and VNC only)',
-    'interface_attach': 'no networking service (os-interface)',
+    'interface_attach': 'os-interface is there, but Tempest\'s interface '
+                        'tests create ports through Neutron (neutron = false)',
     'config_drive': 'no config drive',
     'personality': 'file injection is gone since 2.57; not kept',
     'attach_encrypted_volume': 'no volume service',
