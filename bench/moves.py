@@ -62,7 +62,8 @@ LIBVIRT_FLAVORS = {'small': ('bench-moves-1', 1, 256, 1),
 class Api:
     """The Compute API of the cloud measured, as the admin."""
 
-    def __init__(self, endpoint, interval, timeout):
+    def __init__(self, endpoint, interval, timeout, slow=float('inf')):
+        self.slow = slow
         self.endpoint = endpoint.rstrip('/')
         self.interval = interval
         self.timeout = timeout
@@ -114,7 +115,13 @@ class Api:
             sys.exit('%s: %d %s' % (action, response.status_code,
                                     response.text))
         server = self.wait(server_id, status)
-        return time.perf_counter() - start, server
+        seconds = time.perf_counter() - start
+        if seconds > self.slow:
+            print('slow: %s of %s took %.2f s (from %s UTC)' % (
+                next(iter(action)), server_id, seconds, time.strftime(
+                    '%H:%M:%S', time.gmtime(time.time() - seconds))),
+                flush=True)
+        return seconds, server
 
     def delete(self, server_id):
         self.request('DELETE', '/servers/%s' % server_id)
@@ -241,7 +248,7 @@ def run_fake(args):
             options={'*': {'DEFAULT': {'shelved_offload_time': -1}}})
         cloud.start()
         image = cloud.upload_image(b'\0' * (1024 * 1024), name='fake-image')
-        api = Api(cloud.endpoint, args.interval, args.timeout)
+        api = Api(cloud.endpoint, args.interval, args.timeout, args.slow)
         times = {}
         for n in range(args.rounds):
             server_id = api.boot(image, '1', 'moves-%d' % n)
@@ -260,7 +267,10 @@ def run_fake(args):
             cloud.stop()
         vhost.delete()
         cloudlib.drop_mariadb(db_name)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            print('work directory (configurations, logs): %s' % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --- libvirt driver: nova-core-all, one host, real TCG guests -------------
@@ -353,6 +363,12 @@ def main():
                         help='seconds between status polls (default 0.05 '
                              'with the fake driver, 0.2 with libvirt)')
     parser.add_argument('--timeout', type=float, default=300)
+    parser.add_argument('--slow', type=float, default=float('inf'),
+                        help='print each step that takes longer than this '
+                             '(seconds), with its server and start time')
+    parser.add_argument('--keep', action='store_true',
+                        help='fake driver: keep the work directory '
+                             '(configurations, logs)')
     args = parser.parse_args()
     if args.driver == 'fake':
         args.rounds = args.rounds or 20
