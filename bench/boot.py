@@ -8,6 +8,15 @@ and MariaDB); that cloud needs the flavor and image named below.
 
     python bench/boot.py --servers 200 --threads 8
     python bench/boot.py --endpoint http://127.0.0.1:8774/v2.1 --servers 200
+
+With ``--network CIDR`` the child declares a network of that range in its
+configuration (``[network] networks = bench``) and every server boots on
+it (``"networks": "auto"``: a fixed IP and a MAC each, checked in
+``GET /servers/detail``); without it servers boot with ``"networks":
+"none"``. ``--pairs N`` runs N interleaved pairs, each in fresh children
+(no network, then the network), and prints the ratio of boots/s::
+
+    python bench/boot.py --servers 200 --network 10.128.0.0/20 --pairs 5
 """
 import argparse
 import concurrent.futures
@@ -24,9 +33,14 @@ HEADERS = {'X-Auth-Token': 'bench:bench',
            'OpenStack-API-Version': 'compute 2.100'}
 
 
-def start_all_in_one(state_path, port):
-    """Run ``nova-core-all`` on its embedded defaults; returns the process
-    and its endpoint once it answers."""
+#: The network ``--network`` declares.
+NETWORK = 'bench'
+
+
+def start_all_in_one(state_path, port, network_cidr=None):
+    """Run ``nova-core-all`` on its embedded defaults (plus a network of
+    ``network_cidr`` if given); returns the process and its endpoint once
+    it answers."""
     endpoint = 'http://127.0.0.1:%d/v2.1' % port
     try:
         requests.get(endpoint, timeout=1)
@@ -38,6 +52,9 @@ def start_all_in_one(state_path, port):
     with open(conf, 'w') as out:
         out.write('[DEFAULT]\nstate_path = %s\nosapi_compute_listen_port = '
                   '%d\n' % (state_path, port))
+        if network_cidr:
+            out.write('[network]\nnetworks = %s\n[network_%s]\ncidr = %s\n'
+                      % (NETWORK, NETWORK, network_cidr))
     log = open(os.path.join(state_path, 'all.log'), 'w')
     proc = subprocess.Popen(['nova-core-all', '--config-file', conf],
                             stdout=log, stderr=subprocess.STDOUT)
@@ -90,9 +107,9 @@ def lift_quotas(session, endpoint, project='bench'):
     response.raise_for_status()
 
 
-def boot(session, endpoint, flavor, image, index):
+def boot(session, endpoint, flavor, image, index, networks='none'):
     body = {'server': {'name': 'bench-%d' % index, 'flavorRef': flavor,
-                       'imageRef': image, 'networks': 'none'}}
+                       'imageRef': image, 'networks': networks}}
     response = session.post(endpoint + '/servers', json=body,
                             headers=HEADERS)
     response.raise_for_status()
@@ -135,6 +152,22 @@ def delete_all(session, endpoint, ids, threads):
             '%s/servers/%s' % (endpoint, i), headers=HEADERS), ids))
 
 
+def check_addresses(session, endpoint, servers):
+    """Every server listed has one fixed address, with a MAC (exits
+    otherwise: on the bench network, or the default network of the cloud
+    at ``--endpoint``); returns how many were checked."""
+    listed = session.get(endpoint + '/servers/detail', params={
+        'limit': 1000}, headers=HEADERS).json()['servers']
+    bad = [s['id'] for s in listed
+           if [(bool(a['addr']), bool(a.get('OS-EXT-IPS-MAC:mac_addr')))
+               for addresses in s['addresses'].values()
+               for a in addresses] != [(True, True)]]
+    if bad or len(listed) != servers:
+        sys.exit('%d of %d servers without one address and MAC'
+                 % (len(bad), len(listed)))
+    return len(listed)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--servers', type=int, default=200)
@@ -151,21 +184,72 @@ def main():
     parser.add_argument('--timeout', type=float, default=600)
     parser.add_argument('--port', type=int, default=18774,
                         help='port of the nova-core-all this starts')
+    parser.add_argument('--network', metavar='CIDR',
+                        help='declare a network of this range in the '
+                             'child\'s configuration and boot every server '
+                             'on it ("networks": "auto"); with --endpoint, '
+                             'boot on that cloud\'s default network')
+    parser.add_argument('--pairs', type=int, default=0,
+                        help='with --network: run this many interleaved '
+                             'pairs (no network, network), each in fresh '
+                             'children, and print the ratios')
     args = parser.parse_args()
+    if args.pairs:
+        if not args.network or args.endpoint:
+            parser.error('--pairs needs --network and no --endpoint')
+        run_pairs(args)
+        return
+    run_once(args, args.network)
 
+
+def run_once(args, network):
     cloud, endpoint = None, args.endpoint
     if endpoint is None:
         cloud, endpoint = start_all_in_one(
-            tempfile.mkdtemp(prefix='nova-core-bench-'), args.port)
+            tempfile.mkdtemp(prefix='nova-core-bench-'), args.port, network)
     try:
-        measure(endpoint, args, cloud)
+        return measure(endpoint, args, cloud,
+                       networks='auto' if network else 'none')
     finally:
         if cloud is not None:
             cloud.terminate()
             cloud.wait(30)
 
 
-def measure(endpoint, args, cloud=None):
+def run_pairs(args):
+    """Interleaved runs, so that the machine's load falls on both sides
+    alike: medians of each side and of the pairwise ratios."""
+    rows = []
+    for pair in range(args.pairs):
+        print('--- pair %d: no network' % (pair + 1), flush=True)
+        base = run_once(args, None)
+        print('--- pair %d: network %s' % (pair + 1, args.network),
+              flush=True)
+        net = run_once(args, args.network)
+        rows.append((base, net))
+        print('pair %d: %.1f vs %.1f servers/s (%.2f), %.1f vs %.1f ms CPU '
+              'per boot, load average %.1f' % (
+                  pair + 1, base['rate'], net['rate'],
+                  net['rate'] / base['rate'], base['cpu_ms'], net['cpu_ms'],
+                  os.getloadavg()[0]), flush=True)
+    print('=== %d pairs, %d servers each, network %s' % (
+        len(rows), args.servers, args.network))
+    for key, label in (('rate', 'boots to ACTIVE, servers/s'),
+                       ('cpu_ms', 'CPU per boot, ms'),
+                       ('detail_ms', 'GET /servers/detail median, ms')):
+        base = [b[key] for b, _ in rows]
+        net = [n[key] for _, n in rows]
+        print('%s: no network %.1f (%.1f-%.1f), network %.1f (%.1f-%.1f), '
+              'network / none %.2f (pairwise median %.2f)' % (
+                  label, statistics.median(base), min(base), max(base),
+                  statistics.median(net), min(net), max(net),
+                  statistics.median(net) / statistics.median(base),
+                  statistics.median(
+                      n / b for b, n in zip(base, net, strict=True))))
+
+
+def measure(endpoint, args, cloud=None, networks='none'):
+    """Boot, wait, list; prints the figures and returns them."""
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(pool_maxsize=args.threads * 2)
     session.mount('http://', adapter)
@@ -187,12 +271,14 @@ def measure(endpoint, args, cloud=None):
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
             ids = list(pool.map(lambda i: boot(session, endpoint, flavor,
-                                               image, i),
+                                               image, i, networks),
                                 range(args.servers)))
         accepted = time.perf_counter() - start
         wait_active(session, endpoint, args.timeout)
         active = time.perf_counter() - start
         cpu_boots = cpu() - cpu_start
+        checked = (check_addresses(session, endpoint, args.servers)
+                   if networks == 'auto' else 0)
         cpu_start = cpu()
         samples = detail_latency(session, endpoint, args.detail_rounds)
         cpu_details = cpu() - cpu_start
@@ -200,7 +286,9 @@ def measure(endpoint, args, cloud=None):
         delete_all(session, endpoint, ids, args.threads)
     print('target: %s' % ('nova-core-all (child process, SQLite, local://,'
                           ' fake driver)' if cloud else endpoint))
-    print('servers: %d, client threads: %d' % (args.servers, args.threads))
+    print('servers: %d, client threads: %d, networks: %s%s' % (
+        args.servers, args.threads, networks,
+        ' (%d with one fixed IP and MAC)' % checked if checked else ''))
     print('POST /servers accepted: %.1f/s' % (args.servers / accepted))
     print('boots to ACTIVE: %.2f s, %.1f servers/s'
           % (active, args.servers / active))
@@ -218,6 +306,9 @@ def measure(endpoint, args, cloud=None):
                   cpu_details / args.detail_rounds * 1000))
         print('peak RSS of nova-core-all: %.0f MiB'
               % process_rss_mib(cloud.pid))
+    return {'rate': args.servers / active,
+            'cpu_ms': cpu_boots / args.servers * 1000,
+            'detail_ms': statistics.median(samples) * 1000}
 
 
 if __name__ == '__main__':

@@ -19,6 +19,12 @@ def cloud(auth_url, username, password, project_name, region='RegionOne'):
         'region_name': region,
         'identity_api_version': 3,
         'interface': 'public',
+        # nova-core has no floating IPs. Without this, openstacksdk's
+        # cloud layer, seeing no network service in the catalog, treats
+        # the cloud as nova-network's and create_server(auto_ip=True) (the
+        # default of Ansible's openstack.cloud.server) fails on the
+        # missing os-floating-ip-pools.
+        'floating_ip_source': 'None',
     }
 
 

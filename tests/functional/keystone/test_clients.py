@@ -108,3 +108,24 @@ def test_openstacksdk_from_clouds_yaml(ks_cloud, monkeypatch):
     assert server.project_id == ks_cloud.ids['beta']
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=60, interval=0.3)
+
+
+def test_openstacksdk_create_server_wait_through_the_catalog(ks_cloud,
+                                                            monkeypatch):
+    """The cloud layer's create_server(wait=True), as Ansible's
+    openstack.cloud.server calls it (auto_ip by default), finding
+    nova-core through Keystone's catalog, which lists no network service:
+    clouds.yaml's ``floating_ip_source: None`` keeps openstacksdk from
+    looking for a nova-network floating IP pool."""
+    import openstack
+    monkeypatch.setenv('OS_CLIENT_CONFIG_FILE', ks_cloud.clouds_yaml)
+    conn = openstack.connect(cloud='bob')
+    server = conn.create_server('ks-sdk-wait', image='fake-image',
+                                flavor='m1.tiny', wait=True, timeout=60)
+    try:
+        assert server.status == 'ACTIVE'
+        (address,) = server.addresses['private']
+        assert address['addr'].startswith('10.0.0.')
+        assert server.private_v4 == address['addr']
+    finally:
+        assert conn.delete_server(server.id, wait=True, timeout=60)

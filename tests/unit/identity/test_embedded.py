@@ -26,3 +26,5 @@ def test_clouds_yaml_is_yaml_and_private(tmp_path):
     auth = doc['clouds']['nova-core']['auth']
     assert (auth['auth_url'], auth['username'], auth['project_name']) == (
         'http://127.0.0.1:5000/v3', 'demo', 'demo')
+    # openstacksdk's word for "no floating IPs here" (the string).
+    assert doc['clouds']['nova-core']['floating_ip_source'] == 'None'
