@@ -17,6 +17,7 @@ from nova_core.compute import (
     consoles,
     external_events,
     image_ops,
+    live_migrate,
     power_state,
     rescue,
     resize,
@@ -28,7 +29,7 @@ from nova_core.utils import KeyedLocks, utcnow_iso
 
 LOG = logging.getLogger(__name__)
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 BUILD_EVENT = 'compute_build_and_run_instance'
 #: Build failures that no other host would avoid (the request or its image
 #: is at fault, or the instance is gone): ERROR at once, as Nova's
@@ -497,3 +498,41 @@ class ComputeManager:
             except (exception.InstanceNotFound,
                     exception.InstanceTaskStateConflict):
                 pass
+
+    # --- live migration and evacuation (compute.live_migrate) -------------
+
+    @serialized
+    @instance_event('compute_live_migration')
+    def live_migration(self, context, instance, migration):
+        live_migrate.live_migration(self, context, instance, migration)
+
+    @messaging.expected_exceptions(exception.InstanceExists,
+                                   exception.VirtDriverError,
+                                   NotImplementedError)
+    @serialized
+    @instance_event('compute_pre_live_migration')
+    def pre_live_migration(self, context, instance, migration):
+        return live_migrate.pre_live_migration(self, context, instance,
+                                               migration)
+
+    @serialized
+    @instance_event('compute_post_live_migration_at_destination')
+    def post_live_migration_at_destination(self, context, instance,
+                                           migration, migrate_data):
+        live_migrate.post_live_migration_at_destination(
+            self, context, instance, migration, migrate_data)
+
+    @instance_event('compute_live_migration_force_complete')
+    def live_migration_force_complete(self, context, instance, migration):
+        self.driver.live_migration_force_complete(instance)
+
+    @instance_event('compute_live_migration_abort')
+    def live_migration_abort(self, context, instance, migration):
+        self.driver.live_migration_abort(instance)
+
+    @serialized
+    @instance_event('compute_rebuild_instance')
+    def evacuate_instance(self, context, instance, migration, image_meta,
+                          admin_password=None, target_state=None):
+        live_migrate.evacuate(self, context, instance, migration,
+                              image_meta, admin_password, target_state)
