@@ -12,6 +12,7 @@ import flask
 
 from nova_core import exception, policy
 from nova_core.api import links, request, validation
+from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db import moves
 from nova_core.states import task_states, vm_states
@@ -140,6 +141,12 @@ def _migration(instance, migration_id, statuses, method):
     return found
 
 
+def _record(ctx, instance, action):
+    """The instance action, under Nova's name."""
+    db_actions.start(instance['uuid'], action, ctx.request_id, ctx.user_id,
+                     ctx.project_id)
+
+
 @bp.post('/servers/<server_id>/migrations/<migration_id>/action')
 @validation.schema(body=FORCE_COMPLETE)
 def force_complete(server_id, migration_id):
@@ -154,6 +161,7 @@ def force_complete(server_id, migration_id):
                                'force complete')
     except exception.MigrationNotFoundForInstance as exc:
         raise exception.ValidationError(detail=exc.format_message())
+    _record(ctx, instance, 'live_migration_force_complete')
     request.servers_api().compute.live_migration_force_complete(
         ctx, instance, migration)
     return '', 202
@@ -173,6 +181,7 @@ def abort(server_id, migration_id):
         'running',)
     migration = _migration(instance, migration_id, statuses,
                            'abort live migration')
+    _record(ctx, instance, 'live_migration_cancel')
     if migration['status'] == 'running':
         request.servers_api().compute.live_migration_abort(
             ctx, instance, migration)
