@@ -153,7 +153,8 @@ def test_build_message_of_a_build_placed_elsewhere_is_dropped(manager):
 
 def test_resource_report_carries_driver_capabilities(manager):
     assert manager.resources()['capabilities'] == {
-        'supports_migrate_to_other_host': True}
+        'supports_migrate_to_other_host': True,
+        'supports_live_migration': True}
 
 
 def test_reconcile_settles_every_interrupted_state(manager, conf):
