@@ -14,10 +14,11 @@ guests that were evacuated away and reports each migration ``completed``
 """
 import logging
 
-from nova_core import exception
+from nova_core import exception, network
 from nova_core.compute import power_state, task_states, vm_states
 from nova_core.conductor import resize
 from nova_core.db import actions as db_actions
+from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
 from nova_core.db import moves
 from nova_core.db import services as db_services
@@ -59,6 +60,11 @@ def evacuate_instance(context, conf, compute_rpcapi, instance, host, force,
         moves.finish(migration['id'], 'error', ('accepted',),
                      give_back='new')
         return
+    # What the destination plugs the new guest into, as for a build.
+    if network.requests_of(instance):
+        instance['network_info'] = network.vifs(
+            db_fixed_ips.get_by_instances([uuid]).get(uuid),
+            network.networks(conf))
     db_actions.event_finish(uuid, context.request_id, EVENT, 'Success',
                             start_time=started, host=conf.host)
     compute_rpcapi.evacuate_instance(context, instance, migration,

@@ -50,10 +50,10 @@ def bad_request(response, message):
     assert fault(response) == ('badRequest', 400, message)
 
 
-def boot_on(admin, image_id, booted, host, name='mover'):
+def boot_on(admin, image_id, booted, host, name='mover', **extra):
     """An admin's server placed on ``host`` (2.74's ``host``), recorded in
     ``booted`` for the cleanup."""
-    server_id = admin.boot(name, image=image_id, host=host)['id']
+    server_id = admin.boot(name, image=image_id, host=host, **extra)['id']
     booted.append(server_id)
     admin.wait_for(server_id, 'ACTIVE')
     assert admin.server(server_id)[HOST] == host

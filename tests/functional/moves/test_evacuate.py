@@ -89,6 +89,18 @@ def test_microversions(two_hosts, admin, image_id, version, body, status,
     assert admin.wait_for(server_id, status)[HOST] == CONF.host
 
 
+def test_a_server_keeps_its_addresses(two_hosts, admin, image_id):
+    server_id = boot_on(admin, image_id, two_hosts.booted, SECOND,
+                        networks='auto')
+    addresses = admin.server(server_id)['addresses']
+    assert addresses
+    two_hosts.set_service(forced_down=True)
+    assert _evacuate(admin, server_id, {}, '2.94').status_code == 200
+    wait_migration(server_id, 'done')
+    server = admin.wait_for(server_id, 'ACTIVE')
+    assert (server[HOST], server['addresses']) == (CONF.host, addresses)
+
+
 def test_host_up_is_refused(admin, image_id):
     server_id = boot(admin, image_id, name='evac-up')
     try:
