@@ -15,6 +15,7 @@ import oslo_messaging as messaging
 from nova_core import exception
 from nova_core.compute import (
     consoles,
+    evacuate,
     external_events,
     image_ops,
     live_migrate,
@@ -499,7 +500,7 @@ class ComputeManager:
                     exception.InstanceTaskStateConflict):
                 pass
 
-    # --- live migration and evacuation (compute.live_migrate) -------------
+    # --- live migration and evacuation (compute.live_migrate, evacuate) ---
 
     @serialized
     @instance_event('compute_live_migration')
@@ -534,5 +535,5 @@ class ComputeManager:
     @instance_event('compute_rebuild_instance')
     def evacuate_instance(self, context, instance, migration, image_meta,
                           admin_password=None, target_state=None):
-        live_migrate.evacuate(self, context, instance, migration,
-                              image_meta, admin_password, target_state)
+        evacuate.evacuate(self, context, instance, migration, image_meta,
+                          admin_password, target_state)

@@ -11,7 +11,7 @@ import oslo_messaging as messaging
 from nova_core import context as nova_context
 from nova_core import host_auth, rpc, service
 from nova_core.compute import (
-    live_migrate,
+    evacuate,
     reclaim,
     reconcile,
     reports,
@@ -90,7 +90,7 @@ def _periodic_tasks(conf, manager, ctxt):
 def _on_start(manager, ctxt):
     """Guests evacuated away go first (as Nova's ``init_host``), then the
     others are reconciled."""
-    live_migrate.destroy_evacuated(manager, ctxt)
+    evacuate.destroy_evacuated(manager, ctxt)
     reconcile.reconcile_host(manager, ctxt)
 
 
