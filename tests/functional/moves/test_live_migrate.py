@@ -262,3 +262,19 @@ def test_admin_only(api, image_id):
                                " to be performed.")
     finally:
         api.delete('/servers/%s' % server_id)
+
+
+def test_a_failed_move_rolls_back(two_hosts, admin, image_id, conf):
+    """The source driver fails: the server stays ACTIVE where it was, the
+    destination's claim is given back, the failure is in the events."""
+    server_id = boot_on(admin, image_id, two_hosts.booted, CONF.host,
+                        name='live-fails')
+    usage = _usage()
+    conf.config(group='fake', fail_operations=['live_migration'],
+                fail_instance_names='^live-fails$')
+    assert _live(admin, server_id, AUTO).status_code == 202
+    wait_migration(server_id, 'error')
+    admin.wait_for(server_id, 'ACTIVE')
+    _unchanged(admin, server_id, CONF.host, usage, ['error'])
+    found = wait_events(server_id, 'live-migration', 3)
+    assert ('compute_live_migration', 'Error') in found
