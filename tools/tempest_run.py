@@ -43,8 +43,10 @@ NOT_YET = {
 #: Tempest's default (on).
 FEATURES_OFF = {
     'cold_migration': 'migrate needs a second compute host (one here)',
-    'live_migration': 'no os-migrateLive (issue 12)',
-    'block_migration_for_live_migration': 'no live migration',
+    'live_migration': 'os-migrateLive needs a second compute host (one '
+                      'here)',
+    'block_migration_for_live_migration': 'live migration needs a second '
+                                          'compute host (one here)',
     'shelve_migrate': 'unshelve to another host needs a second compute '
                       'host (one here)',
     # on: the noVNC proxy serves noVNC's page (Debian's novnc,

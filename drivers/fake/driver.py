@@ -314,9 +314,10 @@ class FakeDriver(driver.ComputeDriver):
 
     # --- rebuild and resize ---------------------------------------------
 
-    #: A guest's record can "move" to another fake host, and records the
-    #: interfaces attached to it.
+    #: A guest's record can "move" to another fake host, also live, and
+    #: records the interfaces attached to it.
     capabilities = {'supports_migrate_to_other_host': True,
+                    'supports_live_migration': True,
                     'supports_attach_interface': True}
 
     # --- interfaces ------------------------------------------------------
@@ -411,6 +412,41 @@ class FakeDriver(driver.ComputeDriver):
             guest.update(state=state, flavor=instance['flavor'])
             guest['console'].append('[fake] reverted to flavor %s' % (
                 instance['flavor'] or {}).get('name'))
+            self._save(instance['uuid'])
+
+    # --- live migration: the guest's record travels in migrate_data ----
+
+    def pre_live_migration(self, context, instance, migration):
+        self._maybe_fail('pre_live_migration', instance)
+        with self._lock:
+            if instance['uuid'] in self._guests:
+                raise exception.InstanceExists(name=instance['name'])
+        return {'dest': self.conf.host}
+
+    def live_migration(self, context, instance, migration, migrate_data):
+        """The guest leaves this host at once (nothing to converge)."""
+        self._maybe_fail('live_migration', instance)
+        with self._lock:
+            guest = self._guest(instance)
+            if guest['state'] not in (power_state.RUNNING,
+                                      power_state.PAUSED):
+                raise exception.VirtDriverError(
+                    reason='cannot live-migrate a guest that is %s'
+                    % power_state.STATE_MAP[guest['state']])
+            guest = self._guests.pop(instance['uuid'])
+            guest['console'].append('[fake] live-migrated to %s'
+                                    % migration['dest_compute'])
+            self._save(instance['uuid'])
+        return {'guest': guest}
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           migration, migrate_data):
+        self._maybe_fail('post_live_migration_at_destination', instance)
+        guest = dict(migrate_data['guest'])
+        guest['console'] = list(guest.get('console') or []) + [
+            '[fake] arrived live from %s' % migration['source_compute']]
+        with self._lock:
+            self._guests[instance['uuid']] = guest
             self._save(instance['uuid'])
 
     def get_console_output(self, context, instance):

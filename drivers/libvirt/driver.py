@@ -464,9 +464,13 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     # --- resize (on this host only) -----------------------------------------
 
     #: Guests' disks are local files and no storage is shared, so a resize
-    #: never leaves the host; the conductor offers only this host.
-    #: Interfaces are hot-plugged (see :mod:`.hotplug`).
+    #: never leaves the host; the conductor offers only this host. No live
+    #: migration either (it needs storage shared or copied between hosts
+    #: and libvirt's peer-to-peer transport, which nova-core does not set
+    #: up): the API refuses it for a server on this driver. Interfaces are
+    #: hot-plugged (see :mod:`.hotplug`).
     capabilities = {'supports_migrate_to_other_host': False,
+                    'supports_live_migration': False,
                     'supports_attach_interface': True}
 
     def attach_interface(self, context, instance, vif):

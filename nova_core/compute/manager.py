@@ -15,9 +15,11 @@ import oslo_messaging as messaging
 from nova_core import exception
 from nova_core.compute import (
     consoles,
+    evacuate,
     external_events,
     image_ops,
     interfaces,
+    live_migrate,
     power_state,
     rescue,
     resize,
@@ -519,3 +521,41 @@ class ComputeManager:
             except (exception.InstanceNotFound,
                     exception.InstanceTaskStateConflict):
                 pass
+
+    # --- live migration and evacuation (compute.live_migrate, evacuate) ---
+
+    @serialized
+    @instance_event('compute_live_migration')
+    def live_migration(self, context, instance, migration):
+        live_migrate.live_migration(self, context, instance, migration)
+
+    @messaging.expected_exceptions(exception.InstanceExists,
+                                   exception.VirtDriverError,
+                                   NotImplementedError)
+    @serialized
+    @instance_event('compute_pre_live_migration')
+    def pre_live_migration(self, context, instance, migration):
+        return live_migrate.pre_live_migration(self, context, instance,
+                                               migration)
+
+    @serialized
+    @instance_event('compute_post_live_migration_at_destination')
+    def post_live_migration_at_destination(self, context, instance,
+                                           migration, migrate_data):
+        live_migrate.post_live_migration_at_destination(
+            self, context, instance, migration, migrate_data)
+
+    @instance_event('compute_live_migration_force_complete')
+    def live_migration_force_complete(self, context, instance, migration):
+        self.driver.live_migration_force_complete(instance)
+
+    @instance_event('compute_live_migration_abort')
+    def live_migration_abort(self, context, instance, migration):
+        self.driver.live_migration_abort(instance)
+
+    @serialized
+    @instance_event('compute_rebuild_instance')
+    def evacuate_instance(self, context, instance, migration, image_meta,
+                          admin_password=None, target_state=None):
+        evacuate.evacuate(self, context, instance, migration, image_meta,
+                          admin_password, target_state)

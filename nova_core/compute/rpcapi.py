@@ -11,7 +11,10 @@ Versions:
   shelve_offload_instance, unshelve_instance, rescue_instance,
   unrescue_instance, set_admin_password, trigger_crash_dump;
   get_remote_console.
-* 1.4 - attach_interface, detach_interface.
+* 1.4 - attach_interface, detach_interface; live migration
+  (live_migration, pre_live_migration, post_live_migration_at_destination,
+  live_migration_force_complete, live_migration_abort) and
+  evacuate_instance.
 """
 import oslo_messaging as messaging
 
@@ -210,3 +213,41 @@ class ComputeAPI:
     def detach_interface(self, ctxt, instance, vif):
         self._on(instance, '1.4').cast(ctxt, 'detach_interface',
                                        instance=instance, vif=vif)
+
+    # --- live migration and evacuation (1.4) ------------------------------
+
+    def live_migration(self, ctxt, instance, migration):
+        """To the source host (``instance['host']``)."""
+        self._on(instance, '1.4').cast(ctxt, 'live_migration',
+                                       instance=instance, migration=migration)
+
+    def pre_live_migration(self, ctxt, instance, migration):
+        """A call to the destination: its driver's migrate data."""
+        return self.client.prepare(server=migration['dest_compute'],
+                                   version='1.4').call(
+            ctxt, 'pre_live_migration', instance=instance,
+            migration=migration)
+
+    def post_live_migration_at_destination(self, ctxt, instance, migration,
+                                           migrate_data):
+        self.client.prepare(server=migration['dest_compute'],
+                            version='1.4').cast(
+            ctxt, 'post_live_migration_at_destination', instance=instance,
+            migration=migration, migrate_data=migrate_data)
+
+    def live_migration_force_complete(self, ctxt, instance, migration):
+        self._on(instance, '1.4').cast(
+            ctxt, 'live_migration_force_complete', instance=instance,
+            migration=migration)
+
+    def live_migration_abort(self, ctxt, instance, migration):
+        self._on(instance, '1.4').cast(ctxt, 'live_migration_abort',
+                                       instance=instance, migration=migration)
+
+    def evacuate_instance(self, ctxt, instance, migration, image_meta,
+                          admin_password=None, target_state=None):
+        """To the destination (``instance['host']`` already)."""
+        self._on(instance, '1.4').cast(
+            ctxt, 'evacuate_instance', instance=instance,
+            migration=migration, image_meta=image_meta,
+            admin_password=admin_password, target_state=target_state)

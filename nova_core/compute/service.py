@@ -10,8 +10,14 @@ import oslo_messaging as messaging
 
 from nova_core import context as nova_context
 from nova_core import host_auth, rpc, service
+from nova_core.compute import (
+    evacuate,
+    reclaim,
+    reconcile,
+    reports,
+    rpcapi,
+)
 from nova_core.compute import manager as compute_manager
-from nova_core.compute import reclaim, reconcile, reports, rpcapi
 from nova_core.conductor import rpcapi as conductor_rpcapi
 from nova_core.virt import loader
 
@@ -81,6 +87,13 @@ def _periodic_tasks(conf, manager, ctxt):
     return tasks
 
 
+def _on_start(manager, ctxt):
+    """Guests evacuated away go first (as Nova's ``init_host``), then the
+    others are reconciled."""
+    evacuate.destroy_evacuated(manager, ctxt)
+    reconcile.reconcile_host(manager, ctxt)
+
+
 def create_service(conf):
     """A compute service ready to ``start()``.
 
@@ -108,5 +121,5 @@ def create_service(conf):
         reregister=lambda: register(attempts=1),
         stopped=lambda: conductor.service_stopped(ctxt, conf.host, BINARY),
         tasks=_periodic_tasks(conf, manager, ctxt),
-        on_start=lambda: reconcile.reconcile_host(manager, ctxt),
+        on_start=lambda: _on_start(manager, ctxt),
         on_stop=lambda: driver.cleanup_host(conf.host))

@@ -5,7 +5,8 @@ instances (those on the host, or moving to or from it in a resize), and
 change only the fields that the call is for. Every rule is a function
 ``rule(ctxt, host, kwargs)`` that returns quietly or raises
 :class:`Refused`; a method without a rule is for controllers only
-(``build_instances``, ``migrate_server``, the periodic checks, and any
+(``build_instances``, ``migrate_server``, ``live_migrate_instance``,
+``evacuate_instance``, the periodic checks, and any
 method added later until it is given a rule here).
 
 Most rules read nothing: they compare the call's arguments with the
@@ -481,6 +482,66 @@ def resize_step(ctxt, host, kw):
                       instance=uuid)
 
 
+# --- live migration and evacuation ------------------------------------------
+
+_FAILURE = dict(_POWER, message=lambda v: _text(v, MAX_DETAILS),
+                details=lambda v: _text(v, MAX_DETAILS, none=True),
+                host=lambda v: True)
+#: (migration_type, step) -> (which end reports it, the values it carries)
+MOVE_STEPS = {
+    ('live-migration', 'running'): (_SOURCE, {}),
+    ('live-migration', 'post-migrating'): (_SOURCE, {}),
+    ('live-migration', 'completed'): (_DEST, _POWER),
+    ('live-migration', 'failed'): (_EITHER, _FAILURE),
+    ('evacuation', 'done'): (_DEST, dict(_POWER, vm_state=_one_of(
+        vm_states.ACTIVE, vm_states.STOPPED))),
+    ('evacuation', 'failed'): (_DEST, _FAILURE),
+    # The old host, back, destroyed the guest it still had.
+    ('evacuation', 'completed'): (_SOURCE, {}),
+}
+
+
+@in_transaction
+def move_step(ctxt, host, kw):
+    """As :func:`resize_step`, for live migrations and evacuations: the
+    step must be one of the migration's type, reported by its end."""
+    uuid, step = kw.get('instance_uuid'), kw.get('step')
+    if not _int(kw.get('migration_id'), 1):
+        raise Refused('bad migration_id', instance=uuid)
+    migration = moves.get(kw['migration_id'])
+    if migration['instance_uuid'] != uuid:
+        raise Refused('migration %s is not of this instance'
+                      % migration['id'], instance=uuid)
+    key = (migration['migration_type'], step)
+    if key not in MOVE_STEPS:
+        raise Refused('no step %r in a migration of type %s'
+                      % (step, migration['migration_type']), instance=uuid)
+    end, fields = MOVE_STEPS[key]
+    values = kw.get('values') or {}
+    _fields('%s step %s' % key, values, fields)
+    if 'host' in values:
+        _is_caller(host, values['host'])
+    ends = {_SOURCE: (migration['source_compute'],),
+            _DEST: (migration['dest_compute'],),
+            _EITHER: (migration['source_compute'],
+                      migration['dest_compute'])}[end]
+    if host not in ends:
+        raise Refused('step %s of migration %s is reported by %s'
+                      % (step, migration['id'], ' or '.join(map(str, ends))),
+                      instance=uuid)
+
+
+def evacuated_instances(ctxt, host, kw):
+    """Read only, and only about the calling host's own evacuations
+    (the query is ``source_compute = host``)."""
+    _is_caller(host, kw.get('host'))
+    uuids = kw.get('instance_uuids')
+    if not (isinstance(uuids, list) and len(uuids) <= MAX_REAP_QUERY and
+            all(_text(u, 36) for u in uuids)):
+        raise Refused('instance_uuids must be a list of at most %d uuids'
+                      % MAX_REAP_QUERY)
+
+
 # --- shelving and backups --------------------------------------------------
 
 _POWER_FIELD = {'power_state': POWER_STATES}
@@ -565,4 +626,5 @@ COMPUTE_RULES = {
         instance_destroy,
         instance_build_failed, instance_fault_create, action_event_start,
         action_event_finish, resize_step, shelve_step, instance_backups,
-        interface_allocate, interface_release)}
+        interface_allocate, interface_release, move_step,
+        evacuated_instances)}

@@ -138,7 +138,10 @@ def _stable(ctxt, conf, compute_rpcapi, instance, message):
         instance = db_instances.update(
             instance['uuid'], values,
             expected_task_state=state)
-        if state == task_states.RESIZE_PREP:  # nothing moved yet
+        if state in (task_states.RESIZE_PREP, task_states.MIGRATING):
+            # A resize not started, or a live migration that never ended
+            # (the guest stays where the instance is recorded): the
+            # migration's claim is given back.
             db_moves.abandon_for_instance(instance['uuid'])
         _record(ctxt, instance, 'Error', '%s Back to %s.' % (
             message, instance['vm_state']), conf.host)

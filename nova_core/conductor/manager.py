@@ -7,10 +7,19 @@ import oslo_messaging as messaging
 from nova_core import exception, network
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.compute import task_states, vm_states
-from nova_core.conductor import build, deadlines, resize, shelve, usage_audit
+from nova_core.conductor import (
+    build,
+    deadlines,
+    evacuate,
+    live_migrate,
+    resize,
+    shelve,
+    usage_audit,
+)
 from nova_core.db import actions as db_actions
 from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
+from nova_core.db import moves
 from nova_core.db import services as db_services
 from nova_core.db import session as db_session
 from nova_core.db.models import utcnow
@@ -278,3 +287,47 @@ class ConductorManager:
         """Give back the address of a detached interface (or of one whose
         attach failed)."""
         db_fixed_ips.release_port(instance_uuid, port_id)
+
+    # --- live migration and evacuation (1.4) -----------------------------
+
+    @messaging.expected_exceptions(*live_migrate.PRECHECK_ERRORS)
+    def live_migrate_instance(self, context, instance, host, force,
+                              async_):
+        """Asked by the API (a call before 2.34, a cast from 2.34): see
+        :mod:`nova_core.conductor.live_migrate`."""
+        migration = live_migrate.live_migrate_instance(
+            context, self.conf, self.compute_rpcapi, instance, host, force,
+            async_)
+        return None if migration is None else migration['id']
+
+    def evacuate_instance(self, context, instance, host, force, image_meta,
+                          admin_password=None, target_state=None):
+        """Asked by the API: see :mod:`nova_core.conductor.evacuate`."""
+        evacuate.evacuate_instance(
+            context, self.conf, self.compute_rpcapi, instance, host, force,
+            image_meta, admin_password=admin_password,
+            target_state=target_state)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.InstanceTaskStateConflict,
+                                   exception.MigrationNotFound,
+                                   exception.MigrationStatusConflict)
+    @retry_on_db_error
+    def move_step(self, context, instance_uuid, migration_id, step,
+                  values=None):
+        """A step of a live migration or an evacuation reported by one of
+        its hosts (the migration's type picks the table of steps)."""
+        with db_session.transaction():
+            migration = moves.get(migration_id)
+            steps = MOVE_STEPS[migration['migration_type']]
+            return steps[step](instance_uuid, migration_id, values or {})
+
+    def evacuated_instances(self, context, host, instance_uuids):
+        """Of the guests ``host`` runs (``instance_uuids``), the
+        evacuations away from it: what it destroys at start."""
+        return evacuate.evacuated_from(host, instance_uuids)
+
+
+#: migration_type -> step -> what records it.
+MOVE_STEPS = {'live-migration': live_migrate.STEPS,
+              'evacuation': evacuate.STEPS}

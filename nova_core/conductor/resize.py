@@ -135,6 +135,10 @@ def _claim(conf, migration, spec, candidates):
             migration, host_selection.select_hosts(spec, conf, candidates))
 
 
+#: Shared with the live migration and the evacuation.
+claim = _claim
+
+
 def _claim_first_fitting(migration, nodes):
     for node in nodes:
         claimed = moves.claim_destination(migration['id'], node['host'],

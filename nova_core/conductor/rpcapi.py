@@ -15,7 +15,10 @@ spread over however many conductors run. Versions:
   takes ``migration_type`` and the requested ``host``);
   instance_usage_audit (a compute host's periodic audit).
 * 1.4 - Interfaces attached and detached (interface_allocate,
-  interface_release).
+  interface_release); live migration (live_migrate_instance) and
+  evacuation (evacuate_instance), asked by the API; move_step (their
+  steps) and evacuated_instances (what a host restarting destroys), asked
+  by computes.
 """
 import oslo_messaging as messaging
 
@@ -226,3 +229,39 @@ class ConductorAPI:
         return self.client.prepare(version='1.4').call(
             ctxt, 'interface_release', instance_uuid=instance_uuid,
             port_id=port_id)
+
+    # --- live migration and evacuation (1.4) -----------------------------
+
+    def live_migrate_instance(self, ctxt, instance, host, force, async_):
+        """Asked by the API: check and claim a destination and start the
+        live migration; a call (pre-check errors come back) unless
+        ``async_`` (2.34 on), then a cast."""
+        client = self.client.prepare(version='1.4')
+        kwargs = dict(instance=instance, host=host, force=force,
+                      async_=async_)
+        if async_:
+            client.cast(ctxt, 'live_migrate_instance', **kwargs)
+            return None
+        return client.call(ctxt, 'live_migrate_instance', **kwargs)
+
+    def evacuate_instance(self, ctxt, instance, host, force, image_meta,
+                          admin_password=None, target_state=None):
+        """Asked by the API: rebuild the instance of a dead host on
+        another one."""
+        self.client.prepare(version='1.4').cast(
+            ctxt, 'evacuate_instance', instance=instance, host=host,
+            force=force, image_meta=image_meta,
+            admin_password=admin_password, target_state=target_state)
+
+    def move_step(self, ctxt, instance_uuid, migration_id, step,
+                  values=None):
+        """Record a step of a live migration or an evacuation."""
+        return self.client.prepare(version='1.4').call(
+            ctxt, 'move_step', instance_uuid=instance_uuid,
+            migration_id=migration_id, step=step, values=values)
+
+    def evacuated_instances(self, ctxt, host, instance_uuids):
+        """The evacuations away from ``host`` of the guests it runs."""
+        return self.client.prepare(version='1.4').call(
+            ctxt, 'evacuated_instances', host=host,
+            instance_uuids=instance_uuids)

@@ -36,6 +36,8 @@ IDLE = (None,)
 SHELVE_FROM = (vs.ACTIVE, vs.STOPPED, vs.PAUSED, vs.SUSPENDED)
 RESCUE_FROM = (vs.ACTIVE, vs.STOPPED, vs.ERROR)
 CRASH_DUMP_FROM = (vs.ACTIVE, vs.PAUSED, vs.RESCUED, vs.RESIZED, vs.ERROR)
+LIVE_MIGRATE_FROM = (vs.ACTIVE, vs.PAUSED)
+EVACUATE_FROM = (vs.ACTIVE, vs.STOPPED, vs.ERROR)
 
 
 def _item(key, label, vm_states, task_states=IDLE, persona='member',
@@ -76,6 +78,11 @@ ITEMS = (
     _item('resize', 'Resize instance', RESIZE_FROM, form=True),
     _item('migrate', 'Migrate instance', RESIZE_FROM, persona='admin',
           confirm=True),
+    _item('os-migrateLive', 'Live migrate instance', LIVE_MIGRATE_FROM,
+          persona='admin', confirm=True),
+    # Only once the server's host is down; the API says so otherwise.
+    _item('evacuate', 'Evacuate instance', EVACUATE_FROM, persona='admin',
+          checks_lock=False, confirm=True),
     _item('rebuild', 'Rebuild instance', REBUILD_FROM, form=True),
     _item('createBackup', 'Create backup', SNAPSHOT_FROM, form=True),
     _item('changePassword', 'Change password', (vs.ACTIVE,), form=True),
@@ -156,4 +163,8 @@ def api_body(key, form=None):
         return {'reboot': {'type': REBOOT_TYPES[key]}}
     if key == 'os-resetState':
         return {'os-resetState': {'state': 'error'}}
+    if key == 'os-migrateLive':  # to a host the scheduler picks
+        return {key: {'host': None, 'block_migration': 'auto'}}
+    if key == 'evacuate':
+        return {key: {}}
     return {key: None}

@@ -29,8 +29,12 @@ CNT = models.ComputeNode.__table__
 BEFORE_FINISH = ('pre-migrating', 'migrating', 'post-migrating')
 #: Statuses in which it holds the old flavor on the source.
 AFTER_FINISH = ('finished', 'confirming', 'reverting')
-#: Statuses of a live migration under way (as Nova's API counts them).
+#: Statuses of a live migration under way (as Nova's API counts them);
+#: in all of them the migration holds the flavor on the destination.
 LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
+#: Statuses of an evacuation whose guest the source host may still run
+#: (what it destroys when it comes back, as Nova's compute start).
+EVACUATED = ('accepted', 'pre-migrating', 'done')
 
 _SELECT = sa.select(*MT.c)
 _CLAIM = CNT.update().where(
@@ -116,8 +120,8 @@ def get_all_by_instance(instance_uuid):
 def get_in_progress(instance_uuid):
     """The instance's unfinished migration, or None."""
     try:
-        return get_by_instance_and_status(instance_uuid,
-                                          BEFORE_FINISH + AFTER_FINISH)
+        return get_by_instance_and_status(
+            instance_uuid, BEFORE_FINISH + AFTER_FINISH + LIVE_IN_PROGRESS)
     except exception.MigrationNotFoundByStatus:
         return None
 
@@ -173,7 +177,8 @@ def release(migration, give_back=None):
     if migration['dest_compute'] is None:
         return  # nothing claimed yet
     if give_back is None:
-        give_back = ('new' if migration['status'] in BEFORE_FINISH else
+        give_back = ('new' if migration['status'] in BEFORE_FINISH +
+                     LIVE_IN_PROGRESS else
                      'old' if migration['status'] in AFTER_FINISH else None)
     if give_back == 'new':
         flavor, host, node = (migration['new_flavor'],
@@ -295,5 +300,17 @@ def get_live_in_progress(instance_uuid, migration_id=None):
                           MT.c.status.in_(LIVE_IN_PROGRESS)).order_by(MT.c.id)
     if migration_id is not None:
         query = query.where(MT.c.id == migration_id)
+    with reader() as session:
+        return [dict(r) for r in session.execute(query).mappings()]
+
+
+def get_evacuated_from(host, instance_uuids):
+    """The evacuations away from ``host`` of ``instance_uuids`` whose
+    guest ``host`` may still run (see :data:`EVACUATED`), oldest first."""
+    query = _SELECT.where(MT.c.source_compute == host,
+                          MT.c.migration_type == 'evacuation',
+                          MT.c.status.in_(EVACUATED),
+                          MT.c.instance_uuid.in_(list(instance_uuids))
+                          ).order_by(MT.c.id)
     with reader() as session:
         return [dict(r) for r in session.execute(query).mappings()]

@@ -12,6 +12,14 @@ rules = [
               'Show details for an in-progress live migration for a '
               'given server', 'GET',
               '/servers/{server_id}/migrations/{migration_id}'),
+    base.rule('os_compute_api:servers:migrations:force_complete',
+              base.ADMIN, 'Force an in-progress live migration for a '
+              'given server to complete', 'POST',
+              '/servers/{server_id}/migrations/{migration_id}/action '
+              '(force_complete)'),
+    base.rule('os_compute_api:servers:migrations:delete', base.ADMIN,
+              'Delete(Abort) an in-progress live migration', 'DELETE',
+              '/servers/{server_id}/migrations/{migration_id}'),
 ]
 
 

@@ -23,6 +23,12 @@ rules = [
     base.server_action('os_compute_api:os-migrate-server:migrate',
                        base.ADMIN, 'Cold migrate a server to a host.',
                        'migrate'),
+    base.server_action('os_compute_api:os-migrate-server:migrate_live',
+                       base.ADMIN, 'Live migrate a server to a new host '
+                       'without a reboot.', 'os-migrateLive'),
+    base.server_action('os_compute_api:os-evacuate', base.ADMIN,
+                       'Evacuate a server from a failed host to a new host.',
+                       'evacuate'),
     _action('create_image', base.PROJECT_MEMBER_OR_ADMIN,
             'Create an image from a server.', 'createImage'),
 ]

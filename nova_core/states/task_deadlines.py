@@ -63,6 +63,7 @@ TABLE = {
     ts.RESIZE_FINISH: ('resize', ERROR),
     ts.RESIZE_REVERTING: ('resize', ERROR),
     ts.RESIZE_CONFIRMING: ('resize', ERROR),
+    ts.MIGRATING: ('resize', STABLE),
     ts.DELETING: ('delete', DELETE),
 }
 

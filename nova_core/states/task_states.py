@@ -30,6 +30,8 @@ RESIZE_FINISH = 'resize_finish'
 RESIZE_REVERTING = 'resize_reverting'
 RESIZE_CONFIRMING = 'resize_confirming'
 
+MIGRATING = 'migrating'
+
 REBOOTING = 'rebooting'
 REBOOT_PENDING = 'reboot_pending'
 REBOOT_STARTED = 'reboot_started'

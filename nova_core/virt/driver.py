@@ -233,10 +233,13 @@ class ComputeDriver(abc.ABC):
     #: What the driver can do beyond the abstract methods; the conductor
     #: reads them from what each compute host reports with its resources.
     #: ``supports_migrate_to_other_host``: a resize may move the guest's
-    #: disks to another host; ``supports_attach_interface``: interfaces
-    #: can be attached to and detached from a guest
-    #: (:meth:`attach_interface`, :meth:`detach_interface`).
+    #: disks to another host; ``supports_live_migration``: a running guest
+    #: may move to another host (:meth:`live_migration`);
+    #: ``supports_attach_interface``: interfaces can be attached to and
+    #: detached from a guest (:meth:`attach_interface`,
+    #: :meth:`detach_interface`).
     capabilities = {'supports_migrate_to_other_host': False,
+                    'supports_live_migration': False,
                     'supports_attach_interface': False}
 
     def attach_interface(self, context, instance, vif):
@@ -316,6 +319,45 @@ class ComputeDriver(abc.ABC):
 
         :raises: InstanceNotFound, VirtDriverError.
         """
+
+    # --- live migration (drivers with ``supports_live_migration``) --------
+
+    def pre_live_migration(self, context, instance, migration):
+        """On the destination, before a live migration: get ready to
+        receive the guest of ``instance``.
+
+        :returns: a JSON-able dict handed to :meth:`live_migration`.
+        :raises: NotImplementedError where the driver cannot live-migrate;
+            VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def live_migration(self, context, instance, migration, migrate_data):
+        """On the source: move the running guest of ``instance`` to
+        ``migration['dest_compute']``; what is left of it here is removed.
+
+        :returns: a JSON-able dict handed to
+            :meth:`post_live_migration_at_destination`.
+        :raises: NotImplementedError, InstanceNotFound, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           migration, migrate_data):
+        """On the destination, after the guest moved: it runs here now.
+
+        :raises: NotImplementedError, VirtDriverError.
+        """
+        raise NotImplementedError()
+
+    def live_migration_force_complete(self, instance):  # noqa: B027
+        """Force the live migration of ``instance`` under way to finish
+        (e.g. by pausing the guest). Nothing to do where a live migration
+        ends before anyone can ask."""
+
+    def live_migration_abort(self, instance):  # noqa: B027
+        """Abort the live migration of ``instance`` under way. Nothing to
+        do where a live migration ends before anyone can ask."""
 
     def resume_state_on_host_boot(self, context, instance):
         """Bring back a guest that should run but vanished with a host reboot.

@@ -10,7 +10,9 @@ from nova_core.api.actions import (
     base,
     console,
     deletion,
+    evacuate,
     guest,
+    live_migrate,
     lock,
     migrate,
     power,
@@ -28,5 +30,5 @@ Action = base.Action
 ACTIONS = {}
 for _module in (power, console, lock, admin, deletion, rebuild, resize,
                 snapshot, security_groups, backup, shelve, rescue, guest,
-                migrate):
+                migrate, live_migrate, evacuate):
     ACTIONS.update(_module.ACTIONS)

@@ -1,8 +1,13 @@
-"""What the rebuild, resize and snapshot tests share."""
+"""What the rebuild, resize, snapshot and move tests share."""
 import time
 
 from nova_core.db import actions as db_actions
+from nova_core.db import moves
 from tests.fixtures.client import fault
+
+#: The second compute host of the ``two_hosts`` fixture.
+SECOND = 'compute-c'
+HOST = 'OS-EXT-SRV-ATTR:host'
 
 
 def boot(api, image_id, name='mover', flavor='1', status='ACTIVE'):
@@ -43,3 +48,24 @@ def conflict(response, action, server_id, attr, state):
 def bad_request(response, message):
     assert response.status_code == 400, response.text
     assert fault(response) == ('badRequest', 400, message)
+
+
+def boot_on(admin, image_id, booted, host, name='mover', **extra):
+    """An admin's server placed on ``host`` (2.74's ``host``), recorded in
+    ``booted`` for the cleanup."""
+    server_id = admin.boot(name, image=image_id, host=host, **extra)['id']
+    booted.append(server_id)
+    admin.wait_for(server_id, 'ACTIVE')
+    assert admin.server(server_id)[HOST] == host
+    return server_id
+
+
+def wait_migration(server_id, status, timeout=10):
+    """The server's migrations once the newest is in ``status``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = moves.get_all_by_instance(server_id)
+        if found and found[-1]['status'] == status:
+            return found
+        assert time.monotonic() < deadline, found
+        time.sleep(0.05)

@@ -63,3 +63,33 @@ def test_openstacksdk_rebuild_resize_image(endpoint, same_host, image_id):
     conn.image.delete_image(image)
     conn.compute.delete_server(sdk_server)
     conn.compute.wait_for_delete(sdk_server, wait=30, interval=0.2)
+
+
+
+@needs_cli
+def test_cli_live_migrate_and_evacuate(endpoint, admin, two_hosts):
+    """``server migrate --live-migration`` and ``server evacuate`` as the
+    openstack CLI sends them, as an administrator."""
+    from nova_core.conf import CONF
+    from tests.fixtures import openstack_cli
+    from tests.functional.moves.helpers import HOST, SECOND, wait_migration
+    cli = openstack_cli.runner(openstack_cli.environ(
+        endpoint, OS_AUTH_TYPE='admin_token', OS_TOKEN='admin:admin'))
+    server = json.loads(cli('--os-compute-api-version', '2.74', 'server',
+                            'create', '--flavor', 'm1.tiny', '--image',
+                            'fake-image', '--host', CONF.host, '--wait',
+                            '-f', 'json', 'cli-live'))['id']
+    two_hosts.booted.append(server)
+    cli('--os-compute-api-version', '2.30', 'server', 'migrate',
+        '--live-migration', '--host', SECOND, '--wait', server)
+    assert admin.wait_for(server, 'ACTIVE')[HOST] == SECOND
+    two_hosts.stop()
+    # (no --wait: this CLI's wait compares 'active' with 'ACTIVE')
+    cli('--os-compute-api-version', '2.29', 'server', 'evacuate', '--host',
+        CONF.host, server)
+    wait_migration(server, 'done')
+    assert admin.wait_for(server, 'ACTIVE')[HOST] == CONF.host
+    two_hosts.start()  # it destroys the guest evacuated away
+    wait_migration(server, 'completed')
+    cli('server', 'migrate', '--live-migration', '--wait', server)
+    assert admin.wait_for(server, 'ACTIVE')[HOST] == SECOND

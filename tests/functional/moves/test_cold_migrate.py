@@ -4,34 +4,11 @@ import time
 
 import pytest
 
-from nova_core.compute import service as compute_service
 from nova_core.conf import CONF
 from nova_core.db import instances as db_instances
 from nova_core.db import moves
 from tests.fixtures.client import fault
-from tests.fixtures.hosts import HostConf
-from tests.functional.moves.helpers import bad_request, boot
-
-SECOND = 'compute-c'
-HOST = 'OS-EXT-SRV-ATTR:host'
-
-
-@pytest.fixture
-def two_hosts(cloud, admin):
-    """A second compute host; the servers booted (listed here) are
-    deleted before it goes."""
-    service = compute_service.create_service(HostConf(CONF, SECOND))
-    service.start()
-    booted = []
-    yield booted
-    for server_id in booted:
-        admin.delete('/servers/%s' % server_id)
-    for server_id in booted:
-        admin.wait_gone(server_id)
-    service.stop()
-    (record,) = [s for s in admin.get('/os-services').json()['services']
-                 if s['host'] == SECOND]
-    assert admin.delete('/os-services/%s' % record['id']).status_code == 204
+from tests.functional.moves.helpers import HOST, SECOND, bad_request, boot
 
 
 def _migrate(admin, server_id, body=None, version='2.100'):
@@ -52,7 +29,7 @@ def _migrated(admin, api, image_id, booted, body=None):
 @pytest.mark.parametrize('confirm', [True, False])
 def test_migrate_then_confirm_or_revert(two_hosts, admin, api, image_id,
                                         confirm):
-    server_id, source = _migrated(admin, api, image_id, two_hosts)
+    server_id, source = _migrated(admin, api, image_id, two_hosts.booted)
     dest = admin.server(server_id)[HOST]
     assert dest != source and {source, dest} == {CONF.host, SECOND}
     (listed,) = admin.get('/os-migrations', params={
@@ -72,7 +49,7 @@ def test_migrate_then_confirm_or_revert(two_hosts, admin, api, image_id,
 
 def test_migrate_to_a_named_host(two_hosts, admin, api, image_id):
     server_id = boot(api, image_id, name='cold-named')
-    two_hosts.append(server_id)
+    two_hosts.booted.append(server_id)
     source = admin.server(server_id)[HOST]
     other = SECOND if source == CONF.host else CONF.host
     bad_request(_migrate(admin, server_id, {'host': source}),

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from nova_core.db import instances as db_instances
 from nova_core.db import moves
 from tests.fixtures import openstack_cli
 from tests.fixtures.client import fault
@@ -142,13 +143,15 @@ def test_admin_only(api):
 @pytest.fixture
 def live(api, image_id):
     """A server with a live migration under way, recorded as Nova records
-    one (nova-core starts none yet: the rows are the test's)."""
+    one (the fake driver's end at once: the rows are the test's; the
+    destination is no host, so the delete gives back no claim)."""
     server_id = boot(api, image_id, name='live')
+    flavor = db_instances.get(server_id)['flavor']
     server = moves.create({
         'instance_uuid': server_id, 'migration_type': 'live-migration',
         'status': 'running', 'source_compute': 'src', 'source_node': 'src',
-        'dest_compute': 'dst', 'dest_node': 'dst', 'old_flavor': None,
-        'new_flavor': None, 'user_id': 'u', 'project_id': 'p'})
+        'dest_compute': 'dst', 'dest_node': 'dst', 'old_flavor': flavor,
+        'new_flavor': flavor, 'user_id': 'u', 'project_id': 'p'})
     done = moves.create({
         'instance_uuid': server_id, 'migration_type': 'live-migration',
         'status': 'completed', 'old_flavor': None, 'new_flavor': None,

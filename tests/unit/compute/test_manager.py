@@ -154,6 +154,7 @@ def test_build_message_of_a_build_placed_elsewhere_is_dropped(manager):
 def test_resource_report_carries_driver_capabilities(manager):
     assert manager.resources()['capabilities'] == {
         'supports_migrate_to_other_host': True,
+        'supports_live_migration': True,
         'supports_attach_interface': True}
 
 

@@ -10,7 +10,14 @@ from nova_core.compute import power_state, task_states
 from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.conductor import deadlines
 from nova_core.conf import CONF
-from nova_core.db import actions, instances, models, services, session
+from nova_core.db import (
+    actions,
+    instances,
+    models,
+    moves,
+    services,
+    session,
+)
 from nova_core.db.models import utcnow
 from nova_core.states import task_deadlines
 
@@ -190,3 +197,24 @@ def test_the_check_is_one_indexed_query(host1):
     assert searches and all(
         'USING INDEX instances_task_state_updated_at_idx' in p
         for p in searches), plan
+
+
+def test_an_overdue_live_migration_gives_back_its_claim(host1, compute):
+    """Its host never finished it: the server stays where it is recorded,
+    with no task, and the destination's claim is given back."""
+    _node('host2')
+    uuid = _instance(task_states.MIGRATING)
+    flavor = {'flavorid': '1', 'vcpus': 1, 'memory_mb': 64, 'root_gb': 1}
+    migration = moves.create({
+        'instance_uuid': uuid, 'source_compute': 'host1',
+        'source_node': 'host1', 'old_flavor': flavor, 'new_flavor': flavor,
+        'migration_type': 'live-migration', 'status': 'queued'})
+    assert moves.claim_destination(migration['id'], 'host2', 'host2')
+    moves.set_status(migration['id'], 'running')
+    assert services.node_get_all(host='host2')[0]['memory_mb_used'] == 64
+    assert _run(compute) == 1
+    inst = instances.get(uuid)
+    assert (inst['vm_state'], inst['task_state'], inst['host']) == (
+        'active', None, 'host1')
+    assert moves.get(migration['id'])['status'] == 'error'
+    assert services.node_get_all(host='host2')[0]['memory_mb_used'] == 0

@@ -13,7 +13,9 @@ from nova_core.api import app, servers_api  # noqa: F401
 from nova_core.api.actions import (
     ACTIONS,
     base,
+    evacuate,
     guest,
+    live_migrate,
     rebuild,
     rescue,
     resize,
@@ -65,6 +67,8 @@ def test_menu_uses_the_state_tables_of_the_other_actions():
         shelve.UNSHELVE_FROM)
     assert set(menu.RESCUE_FROM) == set(rescue.VM_FROM)
     assert set(menu.CRASH_DUMP_FROM) == set(guest.CRASH_DUMP_FROM)
+    assert set(menu.LIVE_MIGRATE_FROM) == set(live_migrate.VM_FROM)
+    assert set(menu.EVACUATE_FROM) == set(evacuate.VM_FROM)
 
 
 def test_every_server_action_of_the_api_has_a_menu_item():
@@ -151,6 +155,9 @@ def test_soft_deleted_offers_restore_and_force_delete():
     ('softReboot', {'reboot': {'type': 'SOFT'}}),
     ('hardReboot', {'reboot': {'type': 'HARD'}}),
     ('os-stop', {'os-stop': None}),
-    ('os-resetState', {'os-resetState': {'state': 'error'}})])
+    ('os-resetState', {'os-resetState': {'state': 'error'}}),
+    ('os-migrateLive', {'os-migrateLive': {'host': None,
+                                           'block_migration': 'auto'}}),
+    ('evacuate', {'evacuate': {}})])
 def test_api_body(key, body):
     assert menu.api_body(key) == body

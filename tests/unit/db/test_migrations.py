@@ -16,10 +16,10 @@ def test_models_match_migrations(db):
 def test_sync_twice_is_harmless(db):
     head = migration.db_version()
     migration.db_sync()
-    assert migration.db_version() == head == '011'
+    assert migration.db_version() == head == '010'
 
 
-def test_fixed_ips_held_before_011_become_ports(conf, tmp_path):
+def test_fixed_ips_held_before_010_become_ports(conf, tmp_path):
     import sqlalchemy as sa
     session.dispose()
     conf.config(group='database',

@@ -1,7 +1,7 @@
 """Each fixed IP is a port of the server (``os-interface``): a stable
 ``port_id`` and the ``tag`` a user gave its interface (2.49).
 
-Revision ID: 011
+Revision ID: 010
 Revises: 009
 Create Date: 2026-12-02 11:00:00.000000
 """
@@ -10,7 +10,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = '011'
+revision = '010'
 down_revision = '009'
 branch_labels = None
 depends_on = None
