@@ -10,6 +10,13 @@ method's result too); a rule that only compares arguments with the caller
 adds no transaction. A refused call changes nothing, is logged with the
 claimed host and the method, and raises a
 :class:`~nova_core.exception.ConductorCallRefused` to the caller.
+
+That transaction is the outermost one, so the guard is what retries it
+after a deadlock or a lost database connection
+(:func:`~nova_core.db.retry.retry_on_db_error`): the rule and the method
+run again whole, as the method alone would have been run again unguarded.
+Left to the compute host's retry of its report, a deadlock between two
+events of one action (MariaDB) cost a second.
 """
 import functools
 import logging
@@ -19,6 +26,7 @@ import oslo_messaging as messaging
 from nova_core import exception, host_auth
 from nova_core.conductor import authz
 from nova_core.db import session as db_session
+from nova_core.db.retry import retry_on_db_error
 
 LOG = logging.getLogger(__name__)
 
@@ -62,6 +70,12 @@ class GuardedEndpoint:
         if not getattr(rule, 'in_transaction', False):
             self._authorize(ctxt, name, caller.host, kwargs, rule)
             return method(ctxt, **kwargs)
+        return self._in_transaction(name, method, ctxt, caller, kwargs, rule)
+
+    @retry_on_db_error
+    def _in_transaction(self, name, method, ctxt, caller, kwargs, rule):
+        """The rule, the method and the rule's check of its result in one
+        transaction, run again whole after a deadlock."""
         with db_session.transaction():
             check = self._authorize(ctxt, name, caller.host, kwargs, rule)
             if check is None:

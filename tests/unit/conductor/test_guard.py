@@ -234,6 +234,34 @@ def test_delete_then_finish_its_event(cloud):
     assert events[0]['result'] == 'Success'
 
 
+class _Deadlock(Exception):
+    """As PyMySQL raises a deadlock: (errno, message)."""
+
+
+def test_a_deadlock_runs_the_rule_and_the_method_again(cloud, monkeypatch):
+    """The guard's transaction is the outermost one: it is what a
+    deadlock (MariaDB choosing it as the victim) retries, whole."""
+    monkeypatch.setattr('nova_core.db.retry.time.sleep', lambda s: None)
+    actions.start(cloud.mine, 'stop', cloud.ctxt.request_id, 'u1', 'p1')
+    cloud.call('action_event_start', instance_uuid=cloud.mine,
+               event='compute_stop_instance', host=H1)
+    real, calls = actions.event_finish, []
+
+    def deadlocked_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise sqlalchemy.exc.OperationalError(
+                'UPDATE instance_actions ...', {},
+                _Deadlock(1213, 'Deadlock found when trying to get lock'))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(actions, 'event_finish', deadlocked_once)
+    cloud.call('action_event_finish', instance_uuid=cloud.mine,
+               event='compute_stop_instance', result='Success')
+    assert len(calls) == 2
+    events = actions.get(cloud.mine, cloud.ctxt.request_id)['events']
+    assert [e['result'] for e in events] == ['Success']
+
+
 def test_controller_calls_are_not_bound_to_a_host(cloud):
     assert cloud.call('resolve_overdue_tasks', as_host='ctl',
                       role='controller') == 0
