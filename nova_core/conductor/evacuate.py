@@ -16,7 +16,7 @@ import logging
 
 from nova_core import exception, network
 from nova_core.compute import power_state, task_states, vm_states
-from nova_core.conductor import resize
+from nova_core.conductor import resize, unplaced
 from nova_core.db import actions as db_actions
 from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import instances as db_instances
@@ -50,7 +50,9 @@ def evacuate_instance(context, conf, compute_rpcapi, instance, host, force,
         else:
             migration = _claim_scheduled(conf, instance, migration, host)
     except exception.NoValidHost as exc:
-        _no_host(context, instance, migration, exc, started, conf.host)
+        unplaced.record(context, instance['uuid'], exc, what='Evacuation',
+                        event=EVENT, task_state=task_states.REBUILDING,
+                        started=started, host=conf.host, migration=migration)
         return
     try:
         instance = _move_record(migration)
@@ -108,23 +110,6 @@ def _move_record(migration):
             'host': migration['dest_compute'],
             'node': migration['dest_node']},
             expected_task_state=task_states.REBUILDING)
-
-
-def _no_host(context, instance, migration, exc, started, host):
-    uuid = instance['uuid']
-    LOG.warning('Evacuation of %s: %s', uuid, exc.format_message())
-    with db_session.transaction():
-        moves.set_status(migration['id'], 'error')
-        db_instances.fault_create(uuid, 500, exc.format_message())
-        db_actions.event_finish(uuid, context.request_id, EVENT, 'Error',
-                                details=exc.format_message(),
-                                start_time=started, host=host)
-        try:
-            db_instances.update(uuid, {'task_state': None},
-                                expected_task_state=task_states.REBUILDING)
-        except (exception.InstanceNotFound,
-                exception.InstanceTaskStateConflict):
-            pass
 
 
 # --- steps reported by the compute services --------------------------------

@@ -24,7 +24,7 @@ import logging
 
 from nova_core import exception
 from nova_core.compute import power_state, task_states, vm_states
-from nova_core.conductor import resize
+from nova_core.conductor import resize, unplaced
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db import moves
@@ -71,8 +71,10 @@ def live_migrate_instance(context, conf, compute_rpcapi, instance, host,
         else:
             migration = _claim_scheduled(conf, instance, migration, host)
     except PRECHECK_ERRORS as exc:
-        _precheck_failed(context, instance, migration, exc, started,
-                         conf.host)
+        unplaced.record(context, instance['uuid'], exc,
+                        what='Live migration', event=EVENT,
+                        task_state=task_states.MIGRATING, started=started,
+                        host=conf.host, migration=migration, fault=False)
         if async_:
             return None
         raise
@@ -137,23 +139,6 @@ def _claim_scheduled(conf, instance, migration, host):
 def _preparing(migration):
     return moves.set_status(migration['id'], 'preparing',
                             expected=('queued',))
-
-
-def _precheck_failed(context, instance, migration, exc, started, host):
-    uuid = instance['uuid']
-    LOG.warning('Live migration of %s refused: %s', uuid,
-                exc.format_message())
-    with db_session.transaction():
-        moves.set_status(migration['id'], 'error')
-        db_actions.event_finish(uuid, context.request_id, EVENT, 'Error',
-                                details=exc.format_message(),
-                                start_time=started, host=host)
-        try:
-            db_instances.update(uuid, {'task_state': None},
-                                expected_task_state=task_states.MIGRATING)
-        except (exception.InstanceNotFound,
-                exception.InstanceTaskStateConflict):
-            pass
 
 
 # --- steps reported by the compute services --------------------------------

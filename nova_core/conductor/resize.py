@@ -14,6 +14,7 @@ import logging
 
 from nova_core import exception
 from nova_core.compute import power_state, task_states, vm_states
+from nova_core.conductor import unplaced
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
 from nova_core.db import moves
@@ -62,7 +63,9 @@ def migrate_server(context, conf, compute_rpcapi, instance, flavor,
                 'instance_uuid': uuid}
         migration = _claim(conf, migration, spec, candidates)
     except exception.NoValidHost as exc:
-        _no_host(context, instance, migration, exc, started, conf.host)
+        unplaced.record(context, uuid, exc, what='Resize', event=EVENT,
+                        task_state=task_states.RESIZE_PREP, started=started,
+                        host=conf.host, migration=migration)
         return
     db_actions.event_finish(uuid, context.request_id, EVENT, 'Success',
                             start_time=started, host=conf.host)
@@ -151,24 +154,6 @@ def _claim_first_fitting(migration, nodes):
                  node['host'])
     raise exception.NoValidHost(reason='There are not enough hosts '
                                        'available.')
-
-
-def _no_host(context, instance, migration, exc, started, host):
-    """As Nova: the fault is recorded, the instance keeps its vm_state."""
-    uuid = instance['uuid']
-    LOG.warning('Resize of %s: %s', uuid, exc.format_message())
-    with db_session.transaction():
-        moves.set_status(migration['id'], 'error')
-        db_instances.fault_create(uuid, 500, exc.format_message())
-        db_actions.event_finish(uuid, context.request_id, EVENT, 'Error',
-                                details=exc.format_message(),
-                                start_time=started, host=host)
-        try:
-            db_instances.update(uuid, {'task_state': None},
-                                expected_task_state=task_states.RESIZE_PREP)
-        except (exception.InstanceNotFound,
-                exception.InstanceTaskStateConflict):
-            pass
 
 
 # --- steps reported by the compute services --------------------------------

@@ -12,7 +12,7 @@ import logging
 
 from nova_core import exception, network
 from nova_core.compute import power_state, task_states, vm_states
-from nova_core.conductor import build
+from nova_core.conductor import build, unplaced
 from nova_core.db import actions as db_actions
 from nova_core.db import fixed_ips as db_fixed_ips
 from nova_core.db import images as db_images
@@ -131,7 +131,7 @@ def unshelve_instance(context, conf, compute_rpcapi, instance,
     try:
         image_meta = shelve_image_meta(instance)
     except exception.ImageNotFound:
-        _no_host(context, uuid, exception.NovaCoreException(
+        _not_unshelved(context, uuid, exception.NovaCoreException(
             'Unshelve attempted but the image %s cannot be found.' %
             (instance['system_metadata'] or {}).get('shelved_image_id')),
             started, conf.host)
@@ -147,7 +147,7 @@ def unshelve_instance(context, conf, compute_rpcapi, instance,
     try:
         node = _place(context, conf, uuid, spec, started)
     except exception.NoValidHost as exc:
-        _no_host(context, uuid, exc, started, conf.host)
+        _not_unshelved(context, uuid, exc, started, conf.host)
         return
     instance = db_instances.get(uuid)
     instance['network_info'] = network.vifs(
@@ -169,20 +169,11 @@ def _place(context, conf, uuid, spec, started):
     return node
 
 
-def _no_host(context, uuid, exc, started, host):
+def _not_unshelved(context, uuid, exc, started, host):
     """As Nova: the server stays offloaded, with a fault saying why."""
-    LOG.warning('Unshelve of %s: %s', uuid, exc.format_message())
-    with db_session.transaction():
-        db_instances.fault_create(uuid, 500, exc.format_message())
-        db_actions.event_finish(uuid, context.request_id, EVENT, 'Error',
-                                details=exc.format_message(),
-                                start_time=started, host=host)
-        try:
-            db_instances.update(uuid, {'task_state': None},
-                                expected_task_state=task_states.UNSHELVING)
-        except (exception.InstanceNotFound,
-                exception.InstanceTaskStateConflict):
-            pass
+    unplaced.record(context, uuid, exc, what='Unshelve', event=EVENT,
+                    task_state=task_states.UNSHELVING, started=started,
+                    host=host)
 
 
 def shelve_image_meta(instance):
