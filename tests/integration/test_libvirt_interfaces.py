@@ -1,0 +1,173 @@
+"""``os-interface`` on a running real QEMU guest: an interface on a second
+nova-core network, backed by a second isolated libvirt network, is
+hot-plugged into the domain (its MAC in the live and persistent XML, its
+address a DHCP host of that network, the port in ``os-interface`` and
+``addresses``), then unplugged (all of it gone, and the address free for
+the next attach).
+
+Two isolated libvirt networks (:mod:`.libvirt_net`): the server boots on
+the first (the default network), the interface comes on the second.
+One server goes through every test, in file order (guests are TCG).
+"""
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from nova_core import network as nc_network
+from tests.fixtures.services import require
+from tests.integration import libvirt_guest as guest
+from tests.integration import libvirt_net
+from tests.integration import test_libvirt_network as net_tests
+from tests.integration import test_libvirt_qemu as qemu_tests
+from tests.integration.libvirt_guest import UP_LINE, wait_for
+
+host_ready = qemu_tests.host_ready
+state_dir = qemu_tests.state_dir
+network = net_tests.network
+
+BOOT_TIMEOUT = 120
+NETWORK, SECOND = 'itnet', 'itnet2'
+
+
+@pytest.fixture(scope='module')
+def second(network):
+    net = libvirt_net.IsolatedNetwork(guest.URI)
+    try:
+        net.start()
+        yield net
+    finally:
+        net.stop()
+
+
+@pytest.fixture(scope='module')
+def cloud(state_dir, network, second):
+    require(net_tests._which('nova-core-all'),
+            'nova-core-all is not installed')
+    api_dir = os.path.join(state_dir, 'api-iface')
+    os.makedirs(api_dir, mode=0o755)
+    all_in_one = guest.NovaCoreAll(api_dir, extra_config=(
+        f'[network]\nnetworks = {NETWORK},{SECOND}\n'
+        f'[network_{NETWORK}]\ncidr = {network.subnet}\n'
+        f'libvirt_network = {network.name}\n'
+        f'[network_{SECOND}]\ncidr = {second.subnet}\n'
+        f'libvirt_network = {second.name}\n'))
+    all_in_one.start()
+    yield all_in_one
+    all_in_one.stop()
+
+
+@pytest.fixture(scope='module')
+def server(cloud, network, second):
+    image_id = cloud.upload_guest()
+    server_id = cloud.boot(image_id, 'it-iface')
+    try:
+        assert cloud.wait_status(server_id, 'ACTIVE'), cloud.log()
+        # Hot-plug into a guest whose kernel is up (ACPI PCI hotplug).
+        assert wait_for(lambda: UP_LINE in _log(cloud, server_id),
+                        BOOT_TIMEOUT), _log(cloud, server_id)
+        yield server_id
+    finally:
+        cloud.request('DELETE', f'/v2.1/servers/{server_id}')
+        assert wait_for(lambda: cloud.server(server_id) is None, 120)
+        assert network.dhcp_hosts() == {network.peer_mac: network.peer}
+        assert second.dhcp_hosts() == {second.peer_mac: second.peer}
+
+
+def _log(cloud, server_id):
+    path = os.path.join(cloud.state_dir, 'instances', server_id,
+                        'console.log')
+    try:
+        with open(path, errors='replace') as f:
+            return f.read()
+    except FileNotFoundError:
+        return ''
+
+
+def _interfaces(server_id, inactive=False):
+    """``[(libvirt network, mac)]`` of the domain's live (or persistent)
+    definition."""
+    import libvirt
+    conn = libvirt.open(guest.URI)
+    try:
+        dom = conn.lookupByUUIDString(server_id)
+        tree = ET.fromstring(dom.XMLDesc(
+            libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0))
+    finally:
+        conn.close()
+    return [(i.find('source').get('network'), i.find('mac').get('address'))
+            for i in tree.findall('devices/interface')]
+
+
+def _ports(cloud, server_id):
+    resp = cloud.request('GET', f'/v2.1/servers/{server_id}/os-interface')
+    assert resp.status_code == 200, resp.text
+    return resp.json()['interfaceAttachments']
+
+
+def _attach(cloud, server_id, address=None):
+    attachment = {'net_id': nc_network.network_uuid(SECOND)}
+    if address:
+        attachment['fixed_ips'] = [{'ip_address': address}]
+    resp = cloud.request('POST', f'/v2.1/servers/{server_id}/os-interface',
+                         json={'interfaceAttachment': attachment})
+    assert resp.status_code == 200, (resp.text, cloud.log())
+    return resp.json()['interfaceAttachment']
+
+
+def _assert_attached(cloud, network, second, server_id, port):
+    mac = port['mac_addr']
+    [fixed] = port['fixed_ips']
+    address = fixed['ip_address']
+    assert port['net_id'] == nc_network.network_uuid(SECOND)
+    assert address in [str(a) for a in second.subnet.hosts()]
+    assert address not in (second.gateway, second.peer)
+    first_mac = cloud.server(server_id)['addresses'][NETWORK][0][
+        'OS-EXT-IPS-MAC:mac_addr']
+    expected = [(network.name, first_mac), (second.name, mac)]
+    assert _interfaces(server_id) == expected
+    assert _interfaces(server_id, inactive=True) == expected
+    assert second.dhcp_hosts() == {mac: address, second.peer_mac: second.peer}
+    assert mac not in network.dhcp_hosts()
+    assert port in _ports(cloud, server_id)
+    [vif] = cloud.server(server_id)['addresses'][SECOND]
+    assert (vif['addr'], vif['OS-EXT-IPS-MAC:mac_addr']) == (address, mac)
+    assert cloud.server(server_id)['status'] == 'ACTIVE'
+
+
+def _detach(cloud, network, second, server_id, port):
+    mac = port['mac_addr']
+    resp = cloud.request(
+        'DELETE', f'/v2.1/servers/{server_id}/os-interface/{port["port_id"]}')
+    assert resp.status_code == 202, resp.text
+    assert wait_for(lambda: port not in _ports(cloud, server_id), 60), \
+        cloud.log()
+    assert wait_for(lambda: all(m != mac for _, m in _interfaces(server_id)),
+                    30), _interfaces(server_id)
+    assert [m for _, m in _interfaces(server_id, inactive=True)] == \
+        [m for _, m in _interfaces(server_id)]
+    assert [n for n, _ in _interfaces(server_id)] == [network.name]
+    assert second.dhcp_hosts() == {second.peer_mac: second.peer}
+    assert SECOND not in cloud.server(server_id)['addresses']
+    resp = cloud.request(
+        'GET', f'/v2.1/servers/{server_id}/os-interface/{port["port_id"]}')
+    assert resp.status_code == 404, resp.text
+
+
+def test_attach_then_detach_an_interface_on_a_running_guest(
+        cloud, network, second, server):
+    assert list(cloud.server(server)['addresses']) == [NETWORK]
+    assert [n for n, _ in _interfaces(server)] == [network.name]
+    port = _attach(cloud, server)
+    _assert_attached(cloud, network, second, server, port)
+    address = port['fixed_ips'][0]['ip_address']
+
+    _detach(cloud, network, second, server, port)
+
+    # The address is free again: an attach may ask for it.
+    again = _attach(cloud, server, address)
+    assert again['fixed_ips'][0]['ip_address'] == address
+    assert again['port_id'] != port['port_id']
+    _assert_attached(cloud, network, second, server, again)
+    _detach(cloud, network, second, server, again)
+    assert len(_ports(cloud, server)) == 1
