@@ -246,3 +246,27 @@ def test_failed_shelve_deletes_its_image_and_clears_the_task(api, server,
     assert {i['id'] for i in db_images.get_all()} == before
     assert 'told to fail snapshot' in db_instances.faults_latest([server])[
         server]['message']
+
+
+def test_unshelved_guest_is_plugged_into_its_networks_again(api, image_id,
+                                                            cloud):
+    """The offloaded guest is gone with its interfaces; the one unshelve
+    boots has them again (found by the real-QEMU test: the record the
+    compute host read back before spawning had lost them)."""
+    (compute,) = [s.manager for s in cloud.services
+                  if s.manager.__class__.__name__ == 'ComputeManager']
+    server = api.boot('life-net', image=image_id, networks='auto')['id']
+    api.wait_for(server, 'ACTIVE')
+    (vif,) = api.server(server)['addresses']['private']
+    mac = vif['OS-EXT-IPS-MAC:mac_addr']
+
+    def macs():
+        return [n['mac'] for n in compute.driver.guest(server)['interfaces']]
+    assert macs() == [mac]
+    _shelve(api, server)
+    response = api.action(server, {'unshelve': None})
+    assert response.status_code == 202, response.text
+    api.wait_for(server, 'ACTIVE')
+    assert macs() == [mac]
+    api.delete('/servers/%s' % server)
+    api.wait_gone(server)
