@@ -20,7 +20,7 @@ from tests.integration import libvirt_guest as guest
 from tests.integration import libvirt_net
 from tests.integration import test_libvirt_network as net_tests
 from tests.integration import test_libvirt_qemu as qemu_tests
-from tests.integration.libvirt_guest import UP_LINE, wait_for
+from tests.integration.libvirt_guest import IP_LINE, UP_LINE, wait_for
 
 host_ready = qemu_tests.host_ready
 state_dir = qemu_tests.state_dir
@@ -135,23 +135,30 @@ def _assert_attached(cloud, network, second, server_id, port):
     assert cloud.server(server_id)['status'] == 'ACTIVE'
 
 
-def _detach(cloud, network, second, server_id, port):
+def _detach(cloud, network, second, server_id, port, live=True):
+    """Detach ``port``; ``live``: the running guest lets it go too (a
+    paused one cannot acknowledge the unplug yet)."""
     mac = port['mac_addr']
     resp = cloud.request(
         'DELETE', f'/v2.1/servers/{server_id}/os-interface/{port["port_id"]}')
     assert resp.status_code == 202, resp.text
     assert wait_for(lambda: port not in _ports(cloud, server_id), 60), \
         cloud.log()
-    assert wait_for(lambda: all(m != mac for _, m in _interfaces(server_id)),
-                    30), _interfaces(server_id)
-    assert [m for _, m in _interfaces(server_id, inactive=True)] == \
-        [m for _, m in _interfaces(server_id)]
-    assert [n for n, _ in _interfaces(server_id)] == [network.name]
+    assert [n for n, _ in _interfaces(server_id, inactive=True)] == \
+        [network.name]
+    if live:
+        _wait_unplugged(server_id, network, mac)
     assert second.dhcp_hosts() == {second.peer_mac: second.peer}
     assert SECOND not in cloud.server(server_id)['addresses']
     resp = cloud.request(
         'GET', f'/v2.1/servers/{server_id}/os-interface/{port["port_id"]}')
     assert resp.status_code == 404, resp.text
+
+
+def _wait_unplugged(server_id, network, mac):
+    assert wait_for(lambda: all(m != mac for _, m in _interfaces(server_id)),
+                    30), _interfaces(server_id)
+    assert [n for n, _ in _interfaces(server_id)] == [network.name]
 
 
 def test_attach_then_detach_an_interface_on_a_running_guest(
@@ -169,5 +176,49 @@ def test_attach_then_detach_an_interface_on_a_running_guest(
     assert again['fixed_ips'][0]['ip_address'] == address
     assert again['port_id'] != port['port_id']
     _assert_attached(cloud, network, second, server, again)
-    _detach(cloud, network, second, server, again)
+
+
+def test_shelve_and_unshelve_keep_both_interfaces(cloud, network, second,
+                                                  server):
+    """Shelved with the attached port (offloaded at once): the domain and
+    both DHCP hosts go; unshelved, the guest boots with both interfaces,
+    the same MACs and addresses, and gets its first one by DHCP."""
+    ports = _ports(cloud, server)
+    assert len(ports) == 2
+    addresses = cloud.server(server)['addresses']
+    resp = cloud.action(server, {'shelve': None})
+    assert resp.status_code == 202, resp.text
+    assert cloud.wait_status(server, 'SHELVED_OFFLOADED'), cloud.log()
+    assert network.dhcp_hosts() == {network.peer_mac: network.peer}
+    assert second.dhcp_hosts() == {second.peer_mac: second.peer}
+    assert _ports(cloud, server) == ports
+
+    resp = cloud.action(server, {'unshelve': None})
+    assert resp.status_code == 202, resp.text
+    assert cloud.wait_status(server, 'ACTIVE'), cloud.log()
+    assert cloud.server(server)['addresses'] == addresses
+    [first, port] = sorted(ports, key=lambda p: p['net_id'] !=
+                           nc_network.network_uuid(NETWORK))
+    _assert_attached(cloud, network, second, server, port)
+    address = first['fixed_ips'][0]['ip_address']
+    assert network.dhcp_hosts() == {first['mac_addr']: address,
+                                    network.peer_mac: network.peer}
+    assert wait_for(lambda: f'{IP_LINE} {address}' in _log(cloud, server),
+                    BOOT_TIMEOUT), _log(cloud, server)[-3000:]
+    assert wait_for(lambda: network.ping(address), 30)
+
+
+def test_detach_from_a_paused_guest(cloud, network, second, server):
+    """The paused guest cannot acknowledge the unplug: libvirt gives up
+    waiting and the device goes when the guest runs again."""
+    port = next(p for p in _ports(cloud, server)
+                if p['net_id'] == nc_network.network_uuid(SECOND))
+    resp = cloud.action(server, {'pause': None})
+    assert resp.status_code == 202, resp.text
+    assert cloud.wait_status(server, 'PAUSED'), cloud.log()
+    _detach(cloud, network, second, server, port, live=False)
+    resp = cloud.action(server, {'unpause': None})
+    assert resp.status_code == 202, resp.text
+    assert cloud.wait_status(server, 'ACTIVE'), cloud.log()
+    _wait_unplugged(server, network, port['mac_addr'])
     assert len(_ports(cloud, server)) == 1
