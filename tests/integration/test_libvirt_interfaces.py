@@ -203,9 +203,37 @@ def test_shelve_and_unshelve_keep_both_interfaces(cloud, network, second,
     address = first['fixed_ips'][0]['ip_address']
     assert network.dhcp_hosts() == {first['mac_addr']: address,
                                     network.peer_mac: network.peer}
-    assert wait_for(lambda: f'{IP_LINE} {address}' in _log(cloud, server),
-                    BOOT_TIMEOUT), _log(cloud, server)[-3000:]
+    _reached_after_dhcp(cloud, network, server, address)
+
+
+def test_rebuild_keeps_both_interfaces(cloud, network, second, server):
+    """The rebuilt guest is plugged in as the old one was (its DHCP hosts
+    removed with the old domain, added again with the new)."""
+    ports = _ports(cloud, server)
+    resp = cloud.action(server, {'rebuild': {
+        'imageRef': cloud.server(server)['image']['id']}})
+    assert resp.status_code == 202, resp.text
+    assert cloud.wait_status(server, 'ACTIVE'), cloud.log()
+    assert _ports(cloud, server) == ports
+    [first, port] = sorted(ports, key=lambda p: p['net_id'] !=
+                           nc_network.network_uuid(NETWORK))
+    _assert_attached(cloud, network, second, server, port)
+    address = first['fixed_ips'][0]['ip_address']
+    _reached_after_dhcp(cloud, network, server, address)
+
+
+def _reached_after_dhcp(cloud, network, server_id, address):
+    """The guest's last boot got ``address`` by DHCP on its first NIC, and
+    it answers ping from the namespace."""
+    assert wait_for(lambda: f'{IP_LINE} {address}' in _log(cloud, server_id),
+                    BOOT_TIMEOUT), _log(cloud, server_id)[-3000:]
+    assert network.dhcp_hosts()[first_mac(cloud, server_id)] == address
     assert wait_for(lambda: network.ping(address), 30)
+
+
+def first_mac(cloud, server_id):
+    return cloud.server(server_id)['addresses'][NETWORK][0][
+        'OS-EXT-IPS-MAC:mac_addr']
 
 
 def test_detach_from_a_paused_guest(cloud, network, second, server):
