@@ -3,7 +3,10 @@ nova-core network, backed by a second isolated libvirt network, is
 hot-plugged into the domain (its MAC in the live and persistent XML, its
 address a DHCP host of that network, the port in ``os-interface`` and
 ``addresses``), then unplugged (all of it gone, and the address free for
-the next attach).
+the next attach). Then, with that interface attached again, shelve
+(offloaded at once) and unshelve, rebuild, and a hard reboot of a domain
+libvirt lost each give the new guest both interfaces and their DHCP
+hosts; last, a detach from a paused guest.
 
 Two isolated libvirt networks (:mod:`.libvirt_net`): the server boots on
 the first (the default network), the interface comes on the second.
@@ -220,6 +223,47 @@ def test_rebuild_keeps_both_interfaces(cloud, network, second, server):
     _assert_attached(cloud, network, second, server, port)
     address = first['fixed_ips'][0]['ip_address']
     _reached_after_dhcp(cloud, network, server, address)
+
+
+def test_hard_reboot_makes_a_lost_domain_again_with_both_interfaces(
+        cloud, network, second, server):
+    """libvirt loses the domain and its DHCP hosts: a hard reboot defines
+    it again (as Nova's makes the domain XML again), plugged in as
+    before."""
+    import libvirt
+    ports = _ports(cloud, server)
+    conn = libvirt.open(guest.URI)
+    try:
+        dom = conn.lookupByUUIDString(server)
+        dom.destroy()
+        dom.undefine()
+    finally:
+        conn.close()
+    for net in (network, second):
+        for mac in set(net.dhcp_hosts()) - {net.peer_mac}:
+            _remove_dhcp_host(net, mac)
+    resp = cloud.action(server, {'reboot': {'type': 'HARD'}})
+    assert resp.status_code == 202, resp.text
+    assert cloud.wait_status(server, 'ACTIVE'), cloud.log()
+    [first, port] = sorted(ports, key=lambda p: p['net_id'] !=
+                           nc_network.network_uuid(NETWORK))
+    _assert_attached(cloud, network, second, server, port)
+    _reached_after_dhcp(cloud, network, server,
+                        first['fixed_ips'][0]['ip_address'])
+
+
+def _remove_dhcp_host(net, mac):
+    import libvirt
+    conn = libvirt.open(guest.URI)
+    try:
+        conn.networkLookupByName(net.name).update(
+            libvirt.VIR_NETWORK_UPDATE_COMMAND_DELETE,
+            libvirt.VIR_NETWORK_SECTION_IP_DHCP_HOST, -1,
+            f"<host mac='{mac}'/>",
+            libvirt.VIR_NETWORK_UPDATE_AFFECT_LIVE |
+            libvirt.VIR_NETWORK_UPDATE_AFFECT_CONFIG)
+    finally:
+        conn.close()
 
 
 def _reached_after_dhcp(cloud, network, server_id, address):
