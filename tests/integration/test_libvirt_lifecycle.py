@@ -6,8 +6,8 @@ host check and state dir.
 nova-core-all runs with ``shelved_offload_time = -1`` so that shelve stops
 at SHELVED and the offload is its own step. One server goes through every
 test, in file order (guests are TCG, each boot counts): an NMI, two
-backups with rotation 1, then shelve, offload and unshelve (which boots
-the guest again).
+backups with rotation 1 (another server boots from the one kept), then
+shelve, offload and unshelve (which boots the guest again).
 """
 import os
 import shutil
@@ -159,7 +159,8 @@ def test_trigger_crash_dump_needs_microversion_2_17(cloud, server):
     assert resp.status_code == 400, resp.text
 
 
-def test_create_backup_rotation_one_keeps_the_newest(cloud, server):
+def test_create_backup_rotation_one_keeps_the_newest_bootable(cloud,
+                                                            server):
     made = []
     for name in ('it-backup-1', 'it-backup-2'):
         resp = _act(cloud, server, {'createBackup': {
@@ -183,6 +184,15 @@ def test_create_backup_rotation_one_keeps_the_newest(cloud, server):
     assert data.status_code == 200 and data.content[:4] == b'QFI\xfb'
     assert len(data.content) == image['size']
     assert _domain(server) == 1  # the guest runs on
+
+    child = cloud.boot(second, 'it-life-from-backup')
+    try:
+        assert cloud.wait_status(child, 'ACTIVE'), cloud.log()
+        assert wait_for(lambda: _log_has(cloud, child, UP_LINE),
+                        BOOT_TIMEOUT), _log(cloud, child)[-2000:]
+        assert cloud.server(child)['image']['id'] == second
+    finally:
+        _delete(cloud, child)
 
 
 def test_shelve_then_offload_then_unshelve_boots_again(cloud, server):
