@@ -55,9 +55,12 @@ def cloud(state_dir, network, second):
         f'libvirt_network = {network.name}\n'
         f'[network_{SECOND}]\ncidr = {second.subnet}\n'
         f'libvirt_network = {second.name}\n'))
-    all_in_one.start()
-    yield all_in_one
-    all_in_one.stop()
+    try:
+        all_in_one.start()
+        yield all_in_one
+    finally:
+        all_in_one.stop()
+        guest.remove_domains_under(api_dir)
 
 
 @pytest.fixture(scope='module')

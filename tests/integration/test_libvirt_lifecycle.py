@@ -35,9 +35,12 @@ def cloud(state_dir):
     os.makedirs(api_dir, mode=0o755)
     all_in_one = guest.NovaCoreAll(
         api_dir, extra_config='[DEFAULT]\nshelved_offload_time = -1\n')
-    all_in_one.start()
-    yield all_in_one
-    all_in_one.stop()
+    try:
+        all_in_one.start()
+        yield all_in_one
+    finally:
+        all_in_one.stop()
+        guest.remove_domains_under(api_dir)
 
 
 @pytest.fixture(scope='module')
