@@ -270,3 +270,30 @@ def test_unshelved_guest_is_plugged_into_its_networks_again(api, image_id,
     assert macs() == [mac]
     api.delete('/servers/%s' % server)
     api.wait_gone(server)
+
+
+def test_unshelve_of_a_kept_guest_sends_its_ports(api, image_id, cloud,
+                                                  conf, monkeypatch):
+    """Unshelving a SHELVED server powers its guest on where it is; one
+    its hypervisor lost meanwhile is made again, so the instance goes
+    with its network_info."""
+    conf.config(shelved_offload_time=-1)
+    (compute,) = [s.manager for s in cloud.services
+                  if s.manager.__class__.__name__ == 'ComputeManager']
+    server = api.boot('life-kept', image=image_id, networks='auto')['id']
+    api.wait_for(server, 'ACTIVE')
+    (vif,) = api.server(server)['addresses']['private']
+    _shelve(api, server, 'SHELVED')
+    seen = []
+    real = compute.driver.power_on
+
+    def power_on(context, instance):
+        seen.append([v['mac'] for v in instance.get('network_info') or ()])
+        return real(context, instance)
+    monkeypatch.setattr(compute.driver, 'power_on', power_on)
+    response = api.action(server, {'unshelve': None})
+    assert response.status_code == 202, response.text
+    api.wait_for(server, 'ACTIVE')
+    assert seen == [[vif['OS-EXT-IPS-MAC:mac_addr']]]
+    api.delete('/servers/%s' % server)
+    api.wait_gone(server)
