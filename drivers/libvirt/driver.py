@@ -317,7 +317,8 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     def _recreate(self, context, instance):
         """Define again and start the domain of a guest libvirt lost, as
         Nova's hard reboot regenerates the domain XML: from the instance,
-        its flavor and its image as recorded at boot. A disk that survived
+        its flavor and its image as recorded at boot, its interfaces (and
+        their DHCP hosts) from its ``network_info``. A disk that survived
         keeps its data; a missing one is made again from the image."""
         LOG.warning('Instance %s has no domain; defining it again',
                     instance['uuid'])
@@ -338,8 +339,10 @@ class LibvirtDriver(virt_driver.ComputeDriver):
             instance, meta, files, self.lconf.virt_type,
             self.lconf.hw_machine_type, self.lconf.default_kernel_cmdline,
             self._new_consoles())
+        conn = self.host.get_connection()
+        dhcp.add_hosts(conn, instance)
         with self._translated('define domain', instance):
-            dom = self.host.get_connection().defineXML(xml)
+            dom = conn.defineXML(xml)
         self._cold_start(dom, instance)
         LOG.info('Recreated instance %s as domain %s', instance['uuid'],
                  instance['name'])

@@ -22,6 +22,7 @@ def rebuild(manager, context, instance, image_meta, admin_password=None,
     """Replace the guest by one booted from ``image_meta``; a stopped
     server stays stopped, as in Nova. A failure leaves it in ERROR."""
     stopped = instance['vm_state'] == vm_states.STOPPED
+    vifs = instance.get('network_info')
     try:
         instance = manager._update(
             context, instance, task_state=task_states.REBUILD_SPAWNING,
@@ -29,6 +30,9 @@ def rebuild(manager, context, instance, image_meta, admin_password=None,
     except GONE as exc:
         LOG.info('Not rebuilding instance %s: %s', instance['uuid'], exc)
         return
+    # The guest is plugged into what the API's cast carried, which the
+    # record the conductor answers lacks.
+    instance['network_info'] = vifs
     try:
         manager.driver.rebuild(context, instance, image_meta,
                                admin_password=admin_password,

@@ -111,9 +111,13 @@ def unshelve(manager, context, instance, image_meta):
     offloaded = image_meta is not None
     try:
         if offloaded:
+            # The record the conductor answers lacks what the guest is
+            # plugged into, which the conductor's cast carried.
+            vifs = instance.get('network_info')
             instance = manager._update(
                 context, instance, task_state=task_states.SPAWNING,
                 expected_task_state=task_states.UNSHELVING)
+            instance['network_info'] = vifs
             manager.driver.spawn(context, instance, image_meta)
         else:
             manager.driver.power_on(context, instance)

@@ -218,11 +218,8 @@ class ConductorManager:
         instance that asked for no network holds no address (only
         :func:`nova_core.db.fixed_ips.allocate` gives them, for its
         requests): it is not looked up."""
-        if not network.requests_of(instance):
-            return []
-        uuid = instance['uuid']
-        return network.vifs(db_fixed_ips.get_by_instances([uuid]).get(uuid),
-                            network.networks(self.conf))
+        return db_fixed_ips.network_info(instance,
+                                         network.networks(self.conf))
 
     def reschedule_build(self, context, instance_uuid, host, reason,
                          restarted=False, event=None):

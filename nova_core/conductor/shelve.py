@@ -124,6 +124,9 @@ def unshelve_instance(context, conf, compute_rpcapi, instance,
     ``requested_host``) and claimed, then booted there from the shelve
     image. With no host it stays offloaded with a fault, as Nova's."""
     if instance['vm_state'] == vm_states.SHELVED:
+        # (a guest its hypervisor lost meanwhile is made again, plugged in)
+        instance['network_info'] = db_fixed_ips.network_info(
+            instance, network.networks(conf))
         compute_rpcapi.unshelve_instance(context, instance, None)
         return
     uuid = instance['uuid']
@@ -150,9 +153,8 @@ def unshelve_instance(context, conf, compute_rpcapi, instance,
         _not_unshelved(context, uuid, exc, started, conf.host)
         return
     instance = db_instances.get(uuid)
-    instance['network_info'] = network.vifs(
-        db_fixed_ips.get_by_instances([uuid]).get(uuid),
-        network.networks(conf))
+    instance['network_info'] = db_fixed_ips.network_info(
+        instance, network.networks(conf))
     LOG.info('Unshelving instance %s on %s', uuid, node['host'])
     compute_rpcapi.unshelve_instance(context, instance, image_meta)
 

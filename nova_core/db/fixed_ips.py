@@ -19,6 +19,7 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from nova_core import exception
+from nova_core import network as network_mod
 from nova_core.db import models
 from nova_core.db.retry import retry_on_db_error
 from nova_core.db.session import reader, savepoint, transaction
@@ -229,6 +230,17 @@ def get_by_instances(instance_uuids):
         for row in session.execute(query).mappings():
             result.setdefault(row['instance_uuid'], []).append(dict(row))
     return result
+
+
+def network_info(instance, known):
+    """What a compute host plugs ``instance`` into (``network_info``, see
+    :func:`nova_core.network.vifs`), from the networks ``known``; none
+    for an instance that asked for no network (only :func:`allocate`
+    gives addresses, for its requests: it is not looked up)."""
+    if not network_mod.requests_of(instance):
+        return []
+    uuid = instance['uuid']
+    return network_mod.vifs(get_by_instances([uuid]).get(uuid), known)
 
 
 def instances_matching(pattern, version):

@@ -362,3 +362,34 @@ def test_openstacksdk_server_interfaces(endpoint, image_id):
         conn.compute.delete_server(server)
         conn.compute.wait_for_delete(server, wait=30, interval=0.2)
     assert db_fixed_ips.holder('tiny', TINY_IP) is None
+
+
+@pytest.mark.parametrize('action,calls', [
+    ({'reboot': {'type': 'HARD'}}, ['reboot']),
+    ({'os-stop': None}, ['power_off']),
+    ({'os-start': None}, ['power_on'])])
+def test_actions_that_may_boot_the_guest_anew_send_its_ports(
+        api, server, cloud, monkeypatch, action, calls):
+    """A hard reboot or start of a guest its hypervisor lost makes it
+    again: the instance goes with its network_info, as with a build."""
+    (compute,) = [s.manager for s in cloud.services
+                  if s.manager.__class__.__name__ == 'ComputeManager']
+    (port,) = _ports(api, server)
+    seen = []
+    for name in ('reboot', 'power_on', 'power_off'):
+        def record(*args, _name=name, _real=getattr(compute.driver, name),
+                   **kwargs):
+            instance = next(a for a in args if isinstance(a, dict))
+            seen.append((_name, [v['mac'] for v in
+                                 instance.get('network_info') or ()]))
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(compute.driver, name, record)
+    if 'os-start' in action:
+        api.action(server, {'os-stop': None})
+        api.wait_for(server, 'SHUTOFF')
+        seen.clear()
+    response = api.action(server, action)
+    assert response.status_code == 202, response.text
+    api.wait_for(server, 'SHUTOFF' if 'os-stop' in action else 'ACTIVE')
+    macs = [] if 'os-stop' in action else [port['mac_addr']]
+    assert seen == [(calls[0], macs)]

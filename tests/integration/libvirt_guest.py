@@ -81,12 +81,33 @@ def wait_for(predicate, timeout, interval=0.2):
     return None
 
 
+def remove_domains_under(path):
+    """Destroy and undefine every domain whose definition names a file
+    under ``path`` (a test's state dir): what a failed test left."""
+    import contextlib
+
+    import libvirt
+    conn = libvirt.open(URI)
+    try:
+        for dom in conn.listAllDomains():
+            with contextlib.suppress(libvirt.libvirtError):
+                if path not in dom.XMLDesc(0):
+                    continue
+                with contextlib.suppress(libvirt.libvirtError):
+                    dom.destroy()
+                dom.undefineFlags(
+                    libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+    finally:
+        conn.close()
+
+
 # --- a whole cloud: nova-core-all with the libvirt driver -----------------
 
 CONFIG = """\
 [DEFAULT]
 state_path = {state}
 host = {host}
+instance_name_template = {name_prefix}-%08x
 compute_driver = libvirt
 allow_resize_to_same_host = True
 osapi_compute_listen = 127.0.0.1
@@ -112,7 +133,9 @@ class NovaCoreAll:
     """``nova-core-all`` in a subprocess, configured for the libvirt driver.
 
     The token ``admin:admin`` is accepted by the default noauth2 strategy.
-    ``extra_config`` is appended to the configuration file.
+    ``extra_config`` is appended to the configuration file. The domains'
+    names are this cloud's own: every cloud numbers its instances from 1,
+    and others (tests run alongside) share the libvirtd.
     """
 
     def __init__(self, state_dir, host='it-host', extra_config=''):
@@ -121,8 +144,9 @@ class NovaCoreAll:
         self.port = free_port()
         self.conf_file = os.path.join(state_dir, 'nova-core.conf')
         with open(self.conf_file, 'w') as f:
-            f.write(CONFIG.format(state=state_dir, host=host, port=self.port,
-                                  uri=URI))
+            f.write(CONFIG.format(
+                state=state_dir, host=host, port=self.port, uri=URI,
+                name_prefix=f'nova-core-it-{uuid.uuid4().hex[:6]}'))
             f.write(extra_config)
         self.log_path = os.path.join(state_dir, 'nova-core-all.log')
         self.proc = None

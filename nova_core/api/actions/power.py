@@ -1,5 +1,10 @@
 """Reboot, stop/start, pause/unpause, suspend/resume."""
-from nova_core.api.actions.base import HARD_REBOOT_TASKS, Action, simple
+from nova_core.api.actions.base import (
+    HARD_REBOOT_TASKS,
+    Action,
+    plugged_in,
+    simple,
+)
 from nova_core.api.schemas import servers as schemas
 from nova_core.states import task_states as ts
 from nova_core.states import vm_states as vs
@@ -14,12 +19,14 @@ def _reboot(ctx, api, instance, body):
         vm_from, task_from, task = (vs.ACTIVE,), (None,), ts.REBOOTING
     api.run_action(ctx, instance, 'reboot', vm_from, task_from, task,
                    lambda c, i: api.compute.reboot_instance(
-                       c, i, 'HARD' if hard else 'SOFT'))
+                       c, plugged_in(i) if hard else i,
+                       'HARD' if hard else 'SOFT'))
 
 
-def _no_argument(name, rule, action, vm_from, task, method):
+def _no_argument(name, rule, action, vm_from, task, method, plugged=False):
     return name, Action(rule, schemas.no_argument_action(name),
-                        simple(action, vm_from, task, method))
+                        simple(action, vm_from, task, method,
+                               plugged=plugged))
 
 
 ACTIONS = dict([
@@ -28,7 +35,8 @@ ACTIONS = dict([
     _no_argument('os-stop', 'os_compute_api:servers:stop', 'stop',
                  (vs.ACTIVE, vs.ERROR), ts.POWERING_OFF, 'stop_instance'),
     _no_argument('os-start', 'os_compute_api:servers:start', 'start',
-                 (vs.STOPPED,), ts.POWERING_ON, 'start_instance'),
+                 (vs.STOPPED,), ts.POWERING_ON, 'start_instance',
+                 plugged=True),
     _no_argument('pause', 'os_compute_api:os-pause-server:pause', 'pause',
                  (vs.ACTIVE,), ts.PAUSING, 'pause_instance'),
     _no_argument('unpause', 'os_compute_api:os-pause-server:unpause',

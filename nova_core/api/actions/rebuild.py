@@ -13,7 +13,7 @@ import flask
 from nova_core import exception, policy, quota, utils
 from nova_core.api import request, server_detail
 from nova_core.api import servers_api as servers_api_mod
-from nova_core.api.actions.base import Action
+from nova_core.api.actions.base import Action, plugged_in
 from nova_core.api.schemas import server_actions_move as schemas
 from nova_core.api.schemas import types
 from nova_core.db import images as db_images
@@ -102,7 +102,8 @@ def _rebuild(ctx, api, instance, body):
     instance = api.run_action(
         ctx, instance, 'rebuild', VM_FROM, (None,), ts.REBUILDING,
         lambda c, i: api.compute.rebuild_instance(
-            c, i, servers_api_mod.image_meta(image), password, preserve),
+            c, plugged_in(i), servers_api_mod.image_meta(image), password,
+            preserve),
         values=values)
     view = server_detail.show_changed(instance, rebuilt=True)
     if request.conf().api.enable_instance_password:

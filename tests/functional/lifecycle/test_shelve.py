@@ -246,3 +246,54 @@ def test_failed_shelve_deletes_its_image_and_clears_the_task(api, server,
     assert {i['id'] for i in db_images.get_all()} == before
     assert 'told to fail snapshot' in db_instances.faults_latest([server])[
         server]['message']
+
+
+def test_unshelved_guest_is_plugged_into_its_networks_again(api, image_id,
+                                                            cloud):
+    """The offloaded guest is gone with its interfaces; the one unshelve
+    boots has them again (found by the real-QEMU test: the record the
+    compute host read back before spawning had lost them)."""
+    (compute,) = [s.manager for s in cloud.services
+                  if s.manager.__class__.__name__ == 'ComputeManager']
+    server = api.boot('life-net', image=image_id, networks='auto')['id']
+    api.wait_for(server, 'ACTIVE')
+    (vif,) = api.server(server)['addresses']['private']
+    mac = vif['OS-EXT-IPS-MAC:mac_addr']
+
+    def macs():
+        return [n['mac'] for n in compute.driver.guest(server)['interfaces']]
+    assert macs() == [mac]
+    _shelve(api, server)
+    response = api.action(server, {'unshelve': None})
+    assert response.status_code == 202, response.text
+    api.wait_for(server, 'ACTIVE')
+    assert macs() == [mac]
+    api.delete('/servers/%s' % server)
+    api.wait_gone(server)
+
+
+def test_unshelve_of_a_kept_guest_sends_its_ports(api, image_id, cloud,
+                                                  conf, monkeypatch):
+    """Unshelving a SHELVED server powers its guest on where it is; one
+    its hypervisor lost meanwhile is made again, so the instance goes
+    with its network_info."""
+    conf.config(shelved_offload_time=-1)
+    (compute,) = [s.manager for s in cloud.services
+                  if s.manager.__class__.__name__ == 'ComputeManager']
+    server = api.boot('life-kept', image=image_id, networks='auto')['id']
+    api.wait_for(server, 'ACTIVE')
+    (vif,) = api.server(server)['addresses']['private']
+    _shelve(api, server, 'SHELVED')
+    seen = []
+    real = compute.driver.power_on
+
+    def power_on(context, instance):
+        seen.append([v['mac'] for v in instance.get('network_info') or ()])
+        return real(context, instance)
+    monkeypatch.setattr(compute.driver, 'power_on', power_on)
+    response = api.action(server, {'unshelve': None})
+    assert response.status_code == 202, response.text
+    api.wait_for(server, 'ACTIVE')
+    assert seen == [[vif['OS-EXT-IPS-MAC:mac_addr']]]
+    api.delete('/servers/%s' % server)
+    api.wait_gone(server)

@@ -149,3 +149,28 @@ def test_rebuild_from_error_and_failed_rebuild(api, image_id, conf):
         'imageRef': image_id}}).status_code == 202
     assert api.wait_for(server, 'ACTIVE')['OS-EXT-STS:vm_state'] == 'active'
     api.delete('/servers/%s' % server)
+
+
+def test_rebuilt_guest_is_plugged_into_its_networks_again(api, image_id,
+                                                          other_image,
+                                                          cloud):
+    """The guest the rebuild boots has the server's interfaces (found by
+    the real-QEMU tests: the instance the API casts carried none, so a
+    rebuilt libvirt guest lost its NICs and DHCP hosts)."""
+    (compute,) = [s.manager for s in cloud.services
+                  if s.manager.__class__.__name__ == 'ComputeManager']
+    server = api.boot('rebuild-net', image=image_id, networks='auto')['id']
+    api.wait_for(server, 'ACTIVE')
+    (vif,) = api.server(server)['addresses']['private']
+
+    def macs():
+        return [n['mac'] for n in compute.driver.guest(server)['interfaces']]
+    assert macs() == [vif['OS-EXT-IPS-MAC:mac_addr']]
+    response = api.action(server, {'rebuild': {'imageRef': other_image}})
+    assert response.status_code == 202, response.text
+    api.wait_for(server, 'ACTIVE')
+    assert wait_events(server, 'rebuild', 1) == [
+        ('compute_rebuild_instance', 'Success')]
+    assert macs() == [vif['OS-EXT-IPS-MAC:mac_addr']]
+    api.delete('/servers/%s' % server)
+    api.wait_gone(server)

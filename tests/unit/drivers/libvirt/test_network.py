@@ -52,6 +52,28 @@ def test_guest_on_libvirt_network_gets_nic_and_dhcp_host(driver,
     assert 'fa:16:3e:10:00:01' not in _dhcp_hosts(driver)
 
 
+@pytest.mark.parametrize('recreate', [
+    lambda drv, inst: drv.power_on(None, inst),
+    lambda drv, inst: drv.reboot(None, inst, 'HARD')],
+    ids=['power_on', 'hard_reboot'])
+def test_a_lost_domain_is_defined_again_with_its_nic_and_dhcp_host(
+        driver, qcow2_image, recreate):
+    inst = make_instance(
+        image_ref=qcow2_image['id'], system_metadata={
+            'image_disk_format': 'qcow2', 'image_container_format': 'bare'},
+        network_info=[_vif('fa:16:3e:10:00:09', '192.168.122.59',
+                           libvirt_network='default')])
+    driver.spawn(None, inst, qcow2_image)
+    driver.destroy(None, inst, destroy_disks=False)  # libvirt lost it
+    assert 'fa:16:3e:10:00:09' not in _dhcp_hosts(driver)
+    recreate(driver, inst)
+    assert _interfaces(driver, inst) == [
+        ('network', {'network': 'default'}, 'fa:16:3e:10:00:09', 'virtio')]
+    assert _dhcp_hosts(driver)['fa:16:3e:10:00:09'] == '192.168.122.59'
+    driver.destroy(None, inst)
+    assert 'fa:16:3e:10:00:09' not in _dhcp_hosts(driver)
+
+
 def test_guest_without_network_info_has_no_nic(driver, qcow2_image):
     inst = make_instance()
     driver.spawn(None, inst, qcow2_image)
