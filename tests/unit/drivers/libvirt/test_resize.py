@@ -66,6 +66,8 @@ def test_resize_to_another_host_or_smaller_disk_is_refused(driver, conf):
     conf.set_override('host', 'node1')
     instance = make_instance()
     assert driver.capabilities['supports_migrate_to_other_host'] is False
+    # Nor live: the API refuses live migration of its servers at once.
+    assert driver.capabilities['supports_live_migration'] is False
     with pytest.raises(exception.VirtDriverError):
         driver.migrate_disk_and_power_off(None, instance, 'node2', SMALL)
     with pytest.raises(exception.CannotResizeDisk):
