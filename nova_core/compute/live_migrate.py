@@ -12,20 +12,14 @@ import logging
 import traceback
 
 from nova_core import exception
-from nova_core.compute import rpcapi as compute_rpcapi
+from nova_core.compute import resize
 
 LOG = logging.getLogger(__name__)
 
-GONE = (exception.InstanceNotFound, exception.InstanceTaskStateConflict,
-        exception.MigrationStatusConflict)
-
-
-def _compute_api(manager):
-    api = getattr(manager, '_moves_compute_api', None)
-    if api is None:
-        api = manager._moves_compute_api = compute_rpcapi.ComputeAPI(
-            manager.conf)
-    return api
+#: What tells a step that its instance or migration moved on meanwhile,
+#: and the client that hands a step to the other host: a resize's.
+GONE = resize.GONE
+_compute_api = resize._compute_api
 
 
 def step(manager, context, instance, migration, name, **values):

@@ -466,12 +466,23 @@ def resize_step(ctxt, host, kw):
     _fields('resize step %s' % step, values, fields)
     if 'host' in values:
         _is_caller(host, values['host'])
+    _reported_by_its_end(host, _migration_of(kw, uuid), end, step, uuid)
+
+
+def _migration_of(kw, uuid):
+    """The migration ``kw['migration_id']``, which must be of instance
+    ``uuid``."""
     if not _int(kw.get('migration_id'), 1):
         raise Refused('bad migration_id', instance=uuid)
     migration = moves.get(kw['migration_id'])
     if migration['instance_uuid'] != uuid:
         raise Refused('migration %s is not of this instance'
                       % migration['id'], instance=uuid)
+    return migration
+
+
+def _reported_by_its_end(host, migration, end, step, uuid):
+    """``host`` is the end of ``migration`` that reports ``step``."""
     ends = {_SOURCE: (migration['source_compute'],),
             _DEST: (migration['dest_compute'],),
             _EITHER: (migration['source_compute'],
@@ -506,12 +517,7 @@ def move_step(ctxt, host, kw):
     """As :func:`resize_step`, for live migrations and evacuations: the
     step must be one of the migration's type, reported by its end."""
     uuid, step = kw.get('instance_uuid'), kw.get('step')
-    if not _int(kw.get('migration_id'), 1):
-        raise Refused('bad migration_id', instance=uuid)
-    migration = moves.get(kw['migration_id'])
-    if migration['instance_uuid'] != uuid:
-        raise Refused('migration %s is not of this instance'
-                      % migration['id'], instance=uuid)
+    migration = _migration_of(kw, uuid)
     key = (migration['migration_type'], step)
     if key not in MOVE_STEPS:
         raise Refused('no step %r in a migration of type %s'
@@ -521,14 +527,7 @@ def move_step(ctxt, host, kw):
     _fields('%s step %s' % key, values, fields)
     if 'host' in values:
         _is_caller(host, values['host'])
-    ends = {_SOURCE: (migration['source_compute'],),
-            _DEST: (migration['dest_compute'],),
-            _EITHER: (migration['source_compute'],
-                      migration['dest_compute'])}[end]
-    if host not in ends:
-        raise Refused('step %s of migration %s is reported by %s'
-                      % (step, migration['id'], ' or '.join(map(str, ends))),
-                      instance=uuid)
+    _reported_by_its_end(host, migration, end, step, uuid)
 
 
 def evacuated_instances(ctxt, host, kw):
