@@ -2,13 +2,17 @@
 
 Allocation relies on the database, not on a lock of this process: a row
 per address taken, unique on (network, address) and on mac. A conductor
-reads the addresses taken, picks a free one and inserts it; when another
-conductor took the same address (or MAC) meanwhile, the insert fails on
-the constraint, the attempt is rolled back (its transaction, or its
-savepoint within a caller's transaction) and the allocation
-starts again from a fresh read, choosing among the first free addresses at
-random so that racing conductors part ways. Giving an address back
-deletes its row, in the transaction that deletes the instance.
+takes the address after the network's newest allocation (one indexed row
+read, however many the network holds: addresses go out in order, and one
+just given back is not handed out again at once) and inserts it; past the
+end of the range it reads every address taken and takes the first free
+one. When another conductor took the same address (or MAC) meanwhile, the
+insert fails on the constraint, the attempt is rolled back (its
+transaction, or its savepoint within a caller's transaction) and the
+allocation starts again from a full read, choosing among the first free
+addresses at random so that racing conductors part ways. Giving an
+address back deletes its row, in the transaction that deletes the
+instance.
 """
 import ipaddress
 import itertools
@@ -43,6 +47,7 @@ _LIVE_INSTANCE = sa.select(IT.c.id).where(
 _OF_INSTANCE = sa.select(*FT.c).where(
     FT.c.instance_uuid == sa.bindparam('b_uuid')).order_by(FT.c.position)
 _TAKEN = sa.select(FT.c.address).where(FT.c.network == sa.bindparam('b_net'))
+_NEWEST = _TAKEN.order_by(FT.c.id.desc()).limit(1)
 _HOLDER = sa.select(FT.c.instance_uuid).where(
     FT.c.network == sa.bindparam('b_net'),
     FT.c.address == sa.bindparam('b_addr'))
@@ -88,25 +93,26 @@ def _allocate_once(instance_uuid, requests, networks, spread):
         if held:
             return held
         now = models.utcnow()
+        rows = []
         for position, request in enumerate(requests):
             network = networks[request['network']]
             address = request['fixed_ip'] or _pick(
                 session, network, spread)
             if request['fixed_ip']:
                 _check_free(session, network.name, address)
-            _insert(session, network.name, address, instance_uuid,
-                    position, now)
-        return _rows(session, instance_uuid)
+            rows.append(_insert(session, network.name, address,
+                                instance_uuid, position, now))
+        return rows
 
 
 def _insert(session, network, address, instance_uuid, position, now,
             tag=None):
-    port_id = str(uuid_lib.uuid4())
-    session.execute(FT.insert(), {
-        'network': network, 'address': address, 'mac': random_mac(),
-        'instance_uuid': instance_uuid, 'position': position,
-        'port_id': port_id, 'tag': tag, 'created_at': now})
-    return port_id
+    """Insert a fixed IP row; returns it as inserted (no read back)."""
+    row = {'network': network, 'address': address, 'mac': random_mac(),
+           'instance_uuid': instance_uuid, 'position': position,
+           'port_id': str(uuid_lib.uuid4()), 'tag': tag, 'created_at': now}
+    result = session.execute(FT.insert(), row)
+    return dict(row, id=result.inserted_primary_key[0])
 
 
 def allocate_port(instance_uuid, network, fixed_ip=None, tag=None):
@@ -143,14 +149,21 @@ def _allocate_port_once(instance_uuid, network, fixed_ip, tag, spread):
         position = session.execute(
             sa.select(sa.func.max(FT.c.position)).where(
                 FT.c.instance_uuid == instance_uuid)).scalar()
-        port_id = _insert(session, network.name, address, instance_uuid,
-                          0 if position is None else position + 1,
-                          models.utcnow(), tag)
-        return dict(session.execute(sa.select(*FT.c).where(
-            FT.c.port_id == port_id)).mappings().one())
+        return _insert(session, network.name, address, instance_uuid,
+                       0 if position is None else position + 1,
+                       models.utcnow(), tag)
 
 
 def _pick(session, network, spread):
+    """A free address of ``network`` (see the module's docstring): the
+    one after its newest allocation, unless ``spread`` (a race was lost)
+    or the range is used up to its end; then one of the first free
+    addresses, at random among :data:`SPREAD` of them if ``spread``."""
+    if not spread:
+        address = _after(network, session.execute(
+            _NEWEST, {'b_net': network.name}).scalar())
+        if address is not None:
+            return address
     taken = {ipaddress.ip_address(a) for a in session.execute(
         _TAKEN, {'b_net': network.name}).scalars()}
     reserved = network.reserved()
@@ -160,6 +173,23 @@ def _pick(session, network, spread):
     if not candidates:
         raise exception.NoMoreFixedIps(net=network.name)
     return str(random.choice(candidates))
+
+
+def _after(network, newest):
+    """The first address after ``newest`` (the first of the range if
+    None) that ``network`` may give, or None past its end."""
+    reserved = network.reserved()
+    try:
+        address = (network.cidr.network_address if newest is None else
+                   ipaddress.ip_address(newest)) + 1
+        while (address.version == network.cidr.version and
+               address in network.cidr):
+            if address not in reserved:
+                return str(address)
+            address += 1
+    except ValueError:  # past the end of the address space
+        pass
+    return None
 
 
 def _check_free(session, network, address):

@@ -83,7 +83,11 @@ def test_serial_and_vnc_consoles_of_a_tcg_guest(driver):
                                   timeout=10) as sock:
         seen = _read_until(sock, guest.UP_LINE, BOOT_TIMEOUT)
     assert guest.UP_LINE in seen, seen[-2000:]
-    assert guest.UP_LINE in driver.get_console_output(None, inst)
+    # QEMU writes the chardev's log file after the socket, so the log can
+    # lag the socket by a moment.
+    assert guest.wait_for(
+        lambda: guest.UP_LINE in driver.get_console_output(None, inst), 10), \
+        driver.get_console_output(None, inst)[-2000:]
 
     vnc = driver.get_vnc_console(None, inst)
     with socket.create_connection((vnc['host'], vnc['port']),

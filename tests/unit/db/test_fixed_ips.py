@@ -1,6 +1,7 @@
 """Fixed IP allocation: one address per request, never one address (or
 MAC) twice, also when another conductor takes it between our read and our
 insert; all given back on delete; a clear error when none is left."""
+import ipaddress
 import re
 import threading
 import uuid as uuid_lib
@@ -13,7 +14,7 @@ from nova_core import exception, network
 from nova_core.conf import CONF
 from nova_core.conf import network as network_conf
 from nova_core.db import fixed_ips, instances, models
-from nova_core.db.session import transaction
+from nova_core.db.session import get_engine, transaction
 
 
 @pytest.fixture
@@ -89,6 +90,55 @@ def test_delete_gives_the_addresses_back(nets):
     assert fixed_ips.get_by_instances([uuids[2]]) == {}
     rows = fixed_ips.allocate(_instance(), _req('tiny'), nets)
     assert rows[0]['address'] == freed
+
+
+def test_addresses_go_out_in_order_and_a_freed_one_waits(nets):
+    """The address after the newest allocation comes first: one just
+    given back goes out again only once the range is used up."""
+    uuids = [_instance() for _ in range(3)]
+    for uuid in uuids:
+        fixed_ips.allocate(uuid, _req(), nets)
+    instances.destroy(uuids[1])  # gives 10.0.0.3 back
+    rows = fixed_ips.allocate(_instance(), _req(), nets)
+    assert rows[0]['address'] == '10.0.0.5'
+
+
+def test_the_first_pick_reads_one_row_not_every_address(nets):
+    for _ in range(20):
+        fixed_ips.allocate(_instance(), _req(), nets)
+    seen = []
+    engine = get_engine()
+
+    def record(conn, cursor, statement, *args):
+        seen.append(re.sub(r'\s+', ' ', statement))
+
+    sa.event.listen(engine, 'before_cursor_execute', record)
+    try:
+        rows = fixed_ips.allocate(_instance(), _req(), nets)
+    finally:
+        sa.event.remove(engine, 'before_cursor_execute', record)
+    assert rows[0]['address'] == '10.0.0.22'
+    reads = [s for s in seen if s.startswith('SELECT fixed_ips.address')]
+    assert len(reads) == 1 and 'LIMIT' in reads[0], seen
+
+
+@pytest.mark.parametrize('cidr, gateway, newest, expected', [
+    ('10.0.0.0/24', '10.0.0.1', None, '10.0.0.2'),
+    ('10.0.0.0/24', '10.0.0.1', '10.0.0.7', '10.0.0.8'),
+    ('10.0.0.0/24', '10.0.0.9', '10.0.0.8', '10.0.0.10'),  # the gateway
+    ('10.0.0.0/24', '10.0.0.1', '10.0.0.253', '10.0.0.254'),
+    ('10.0.0.0/24', '10.0.0.1', '10.0.0.254', None),  # then the broadcast
+    ('10.0.0.0/24', '10.0.0.1', '10.0.1.7', None),  # the CIDR was changed
+    ('10.0.0.0/24', '10.0.0.1', 'fd00::7', None),
+    ('255.255.255.0/24', '255.255.255.1', '255.255.255.255', None),
+    ('fd00::/64', 'fd00::1', 'fd00::9', 'fd00::a'),
+])
+def test_the_address_after_the_newest(cidr, gateway, newest, expected):
+    net = network.Network(
+        name='n', cidr=ipaddress.ip_network(cidr),
+        gateway=ipaddress.ip_address(gateway), dns_servers=(),
+        bridge=None, libvirt_network=None)
+    assert fixed_ips._after(net, newest) == expected
 
 
 def test_deleted_instance_gets_no_address(nets):
