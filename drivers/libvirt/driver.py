@@ -31,13 +31,14 @@ from nova_core_drivers.libvirt import conf as libvirt_conf
 from nova_core_drivers.libvirt import (
     consoles,
     dhcp,
-    disk,
     errors,
     guest_files,
     guest_xml,
     hotplug,
     imagecache,
     rescue,
+    resize,
+    snapshot,
 )
 from nova_core_drivers.libvirt import host as libvirt_host
 
@@ -45,8 +46,6 @@ LOG = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 NOT_DIRS = ('_base', 'snapshots', 'locks')
-#: The copy of a guest's root disk kept until a resize is confirmed.
-RESIZE_BACKUP = '.resize-orig'
 
 
 class LibvirtDriver(virt_driver.ComputeDriver):
@@ -464,7 +463,7 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     def _error(self, exc, action, instance):
         return errors.from_libvirt(exc, action, instance, self.host.uri)
 
-    # --- resize (on this host only) -----------------------------------------
+    # --- resize (on this host only; see .resize) ---------------------------
 
     #: Guests' disks are local files and no storage is shared, so a resize
     #: never leaves the host; the conductor offers only this host. No live
@@ -482,136 +481,26 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     def detach_interface(self, context, instance, vif):
         hotplug.detach(self, instance, vif)
 
-    def _disk_path(self, instance):
-        return os.path.join(self._dir(instance), 'disk')
-
     def migrate_disk_and_power_off(self, context, instance, dest, flavor,
                                    timeout=0, retry_interval=0):
-        """Power off and keep a copy of the root overlay for a revert."""
-        if dest != self.conf.host:
-            raise exception.VirtDriverError(
-                reason=f'the libvirt driver resizes only on its own host; '
-                       f'it cannot move the disks of {instance["uuid"]} to '
-                       f'{dest}')
-        if (flavor.get('root_gb') or 0) < (instance.get('root_gb') or 0):
-            raise exception.CannotResizeDisk(
-                reason='Unable to resize disk down.')
-        self.power_off(instance, timeout, retry_interval)
-        path = self._disk_path(instance)
-        try:
-            shutil.copyfile(path, path + RESIZE_BACKUP)
-        except OSError as exc:
-            # No half-written copy may pass for the disk at a revert.
-            with contextlib.suppress(OSError):
-                os.unlink(path + RESIZE_BACKUP)
-            raise exception.VirtDriverError(
-                reason=f'cannot keep the disk of {instance["uuid"]} for a '
-                       f'revert: {exc}') from exc
-        return {'disk': path}
+        return resize.migrate_disk_and_power_off(
+            self, context, instance, dest, flavor, timeout, retry_interval)
 
     def finish_migration(self, context, migration, instance, disk_info,
                          image_meta, resize_instance, power_on=True):
-        """Grow the overlay to the new root disk and redefine the domain
-        with the new vCPUs and memory."""
-        dom = self.host.lookup(instance)
-        with self._translated('read domain XML', instance):
-            old_xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-        path = self._disk_path(instance)
-        size = (instance.get('root_gb') or 0) * guest_files.GIB
-        try:
-            if resize_instance and size > disk.info(path)['virtual-size']:
-                disk.resize(path, size)
-            dom = self._redefine(instance, old_xml)
-            if power_on:
-                self._cold_start(dom, instance)
-        except BaseException as exc:
-            # The instance keeps its old flavor when a resize fails (see
-            # conductor.resize): so does the guest, off, on its old disk.
-            LOG.warning('Resizing %s failed (%s); putting back its old '
-                        'disk and flavor', instance['uuid'], exc)
-            self._rollback_migration(instance, old_xml)
-            raise
-        LOG.info('Resized instance %s to flavor %s', instance['uuid'],
-                 (instance.get('flavor') or {}).get('name'))
-
-    def _rollback_migration(self, instance, old_xml):
-        try:
-            dom = self.host.lookup(instance)
-            self._destroy_domain(dom, instance)
-            with self._translated('define domain', instance):
-                self.host.get_connection().defineXML(old_xml)
-            path = self._disk_path(instance)
-            if os.path.exists(path + RESIZE_BACKUP):
-                os.replace(path + RESIZE_BACKUP, path)
-        except (exception.NovaCoreException, OSError):
-            LOG.exception('Could not put back the old guest of %s',
-                          instance['uuid'])
+        resize.finish_migration(self, context, migration, instance,
+                                disk_info, image_meta, resize_instance,
+                                power_on)
 
     def confirm_migration(self, context, migration, instance):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._disk_path(instance) + RESIZE_BACKUP)
+        resize.confirm_migration(self, context, migration, instance)
 
     def finish_revert_migration(self, context, instance, migration,
                                 power_on=True):
-        """Put the kept disk back and the old vCPUs and memory."""
-        dom = self.host.lookup(instance)
-        self._destroy_domain(dom, instance)
-        path = self._disk_path(instance)
-        if os.path.exists(path + RESIZE_BACKUP):
-            os.replace(path + RESIZE_BACKUP, path)
-        else:
-            LOG.warning('No disk of %s kept for the revert; it keeps its '
-                        'resized disk', instance['uuid'])
-        with self._translated('read domain XML', instance):
-            xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-        dom = self._redefine(instance, xml)
-        if power_on:
-            self._cold_start(dom, instance)
-        LOG.info('Reverted the resize of instance %s', instance['uuid'])
+        resize.finish_revert_migration(self, context, instance, migration,
+                                       power_on)
 
-    def _redefine(self, instance, xml):
-        """Define the domain again from its XML ``xml`` with the flavor of
-        ``instance``."""
-        with self._translated('define domain', instance):
-            return self.host.get_connection().defineXML(
-                guest_xml.with_flavor(xml, instance))
-
-    # --- snapshot -----------------------------------------------------------
+    # --- snapshot (see .snapshot) -------------------------------------------
 
     def snapshot(self, context, instance, image_id, upload):
-        dom = self.host.lookup(instance)
-        state = self._state(dom, instance)
-        snap_dir = os.path.join(self.instances_path, 'snapshots')
-        os.makedirs(snap_dir, mode=0o755, exist_ok=True)
-        tmp = os.path.join(snap_dir, f'{image_id}.qcow2')
-        try:
-            self._flatten_disk(dom, instance, state, tmp)
-            with open(tmp, 'rb') as f:
-                upload(f, 'qcow2')
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        LOG.info('Snapshot of %s uploaded as image %s', instance['uuid'],
-                 image_id)
-
-    def _flatten_disk(self, dom, instance, state, dest):
-        """Copy the guest's disk, with the guest saved meanwhile so the
-        copy is consistent (a "cold" snapshot, as Nova's fallback)."""
-        live = state in (libvirt.VIR_DOMAIN_RUNNING,
-                         libvirt.VIR_DOMAIN_PAUSED)
-        paused = state == libvirt.VIR_DOMAIN_PAUSED
-        if live:
-            with self._translated('save domain for snapshot', instance):
-                dom.managedSave(libvirt.VIR_DOMAIN_SAVE_PAUSED if paused
-                                else 0)
-        try:
-            disk.convert(os.path.join(self._dir(instance), 'disk'), dest)
-        finally:
-            if live:
-                self._restore(dom, instance, paused)
-
-    def _restore(self, dom, instance, paused):
-        with self._translated('restore domain after snapshot', instance):
-            dom.createWithFlags(0)
-            if paused and dom.state()[0] != libvirt.VIR_DOMAIN_PAUSED:
-                dom.suspend()
+        snapshot.snapshot(self, context, instance, image_id, upload)
