@@ -72,9 +72,7 @@ def allocate(instance_uuid, requests, networks):
             return _allocate_once(instance_uuid, requests, networks,
                                   spread=attempt > 0)
         except sa.exc.IntegrityError:
-            LOG.info('Instance %s: an address or MAC was taken '
-                     'concurrently; allocating again (attempt %d)',
-                     instance_uuid, attempt + 2)
+            _log_taken(instance_uuid, attempt)
     raise exception.NoMoreFixedIps(net=', '.join(
         dict.fromkeys(r['network'] for r in requests)))
 
@@ -131,9 +129,7 @@ def allocate_port(instance_uuid, network, fixed_ip=None, tag=None):
         except sa.exc.IntegrityError:
             if fixed_ip:  # taken meanwhile: the next read says by whom
                 continue
-            LOG.info('Instance %s: an address or MAC was taken '
-                     'concurrently; allocating again (attempt %d)',
-                     instance_uuid, attempt + 2)
+            _log_taken(instance_uuid, attempt)
     raise exception.NoMoreFixedIps(net=network.name)
 
 
@@ -152,6 +148,14 @@ def _allocate_port_once(instance_uuid, network, fixed_ip, tag, spread):
         return _insert(session, network.name, address, instance_uuid,
                        0 if position is None else position + 1,
                        models.utcnow(), tag)
+
+
+def _log_taken(instance_uuid, attempt):
+    # After the range wrapped, the address after the newest may be held
+    # already, not only taken by a racing conductor.
+    LOG.info('Instance %s: the address or MAC chosen was taken; '
+             'allocating again from a full read (attempt %d)',
+             instance_uuid, attempt + 2)
 
 
 def _pick(session, network, spread):

@@ -103,6 +103,23 @@ def test_addresses_go_out_in_order_and_a_freed_one_waits(nets):
     assert rows[0]['address'] == '10.0.0.5'
 
 
+def test_after_the_range_wrapped_freed_addresses_are_found(nets):
+    """Once the range was used to its end, the address after the newest
+    may be held: the insert fails on the constraint and a full read finds
+    a free one."""
+    uuids = [_instance() for _ in range(5)]  # tiny: .2 to .6
+    for uuid in uuids:
+        fixed_ips.allocate(uuid, _req('tiny'), nets)
+    instances.destroy(uuids[1])  # .3
+    instances.destroy(uuids[3])  # .5
+    first = fixed_ips.allocate(_instance(), _req('tiny'), nets)
+    second = fixed_ips.allocate(_instance(), _req('tiny'), nets)  # after .3
+    assert first[0]['address'] == '192.168.5.3'
+    assert second[0]['address'] == '192.168.5.5'
+    with pytest.raises(exception.NoMoreFixedIps):
+        fixed_ips.allocate(_instance(), _req('tiny'), nets)
+
+
 def test_the_first_pick_reads_one_row_not_every_address(nets):
     for _ in range(20):
         fixed_ips.allocate(_instance(), _req(), nets)
