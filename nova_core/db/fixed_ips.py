@@ -6,8 +6,9 @@ takes the address after the network's newest allocation (one indexed row
 read, however many the network holds: addresses go out in order, and one
 just given back is not handed out again at once) and inserts it; past the
 end of the range it reads every address taken and takes the first free
-one. When another conductor took the same address (or MAC) meanwhile, the
-insert fails on the constraint, the attempt is rolled back (its
+one. When another conductor took the same address (or MAC) meanwhile, or
+the range wrapped and the address after the newest is held, the insert
+fails on the constraint, the attempt is rolled back (its
 transaction, or its savepoint within a caller's transaction) and the
 allocation starts again from a full read, choosing among the first free
 addresses at random so that racing conductors part ways. Giving an
