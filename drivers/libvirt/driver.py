@@ -134,6 +134,10 @@ class LibvirtDriver(virt_driver.ComputeDriver):
     def _dir(self, instance):
         return os.path.join(self.instances_path, instance['uuid'])
 
+    def _files(self, instance):
+        """Where the guest's own files are (its disk, its console log)."""
+        return guest_files.GuestFiles(self._dir(instance))
+
     def _translated(self, action, instance):
         return errors.translated(action, instance, self.host.uri)
 
@@ -154,7 +158,7 @@ class LibvirtDriver(virt_driver.ComputeDriver):
 
     def get_console_output(self, context, instance):
         self.host.lookup(instance)
-        path = os.path.join(self._dir(instance), 'console.log')
+        path = self._files(instance).console_log
         limit = self.lconf.console_output_max_bytes
         try:
             with open(path, 'rb') as f:

@@ -41,13 +41,13 @@ def rescue(drv, context, instance, rescue_image_meta):
         files = guest_files.prepare(context, drv.image_cache,
                                     drv.image_service, instance,
                                     rescue_image_meta, rescue_dir)
-        files.console_log = os.path.join(inst_dir, 'console.log')
+        files.console_log = drv._files(instance).console_log
         xml = guest_xml.rescue_xml(
             guest_xml.domain_xml(instance, rescue_image_meta, files,
                                  drv.lconf.virt_type,
                                  drv.lconf.hw_machine_type,
                                  drv.lconf.default_kernel_cmdline),
-            original, os.path.join(inst_dir, 'disk'))
+            original, drv._files(instance).disk)
         drv._destroy_domain(dom, instance)
         dom = drv._define(instance, xml)
         drv._cold_start(dom, instance)

@@ -19,10 +19,6 @@ LOG = logging.getLogger(__name__)
 RESIZE_BACKUP = '.resize-orig'
 
 
-def _disk_path(drv, instance):
-    return os.path.join(drv._dir(instance), 'disk')
-
-
 def migrate_disk_and_power_off(drv, context, instance, dest, flavor,
                                timeout=0, retry_interval=0):
     """Power off and keep a copy of the root overlay for a revert."""
@@ -35,7 +31,7 @@ def migrate_disk_and_power_off(drv, context, instance, dest, flavor,
         raise exception.CannotResizeDisk(
             reason='Unable to resize disk down.')
     drv.power_off(instance, timeout, retry_interval)
-    path = _disk_path(drv, instance)
+    path = drv._files(instance).disk
     try:
         shutil.copyfile(path, path + RESIZE_BACKUP)
     except OSError as exc:
@@ -55,7 +51,7 @@ def finish_migration(drv, context, migration, instance, disk_info,
     dom = drv.host.lookup(instance)
     with drv._translated('read domain XML', instance):
         old_xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-    path = _disk_path(drv, instance)
+    path = drv._files(instance).disk
     size = (instance.get('root_gb') or 0) * guest_files.GIB
     try:
         if resize_instance and size > disk.info(path)['virtual-size']:
@@ -80,7 +76,7 @@ def _rollback_migration(drv, instance, old_xml):
         drv._destroy_domain(dom, instance)
         with drv._translated('define domain', instance):
             drv.host.get_connection().defineXML(old_xml)
-        path = _disk_path(drv, instance)
+        path = drv._files(instance).disk
         if os.path.exists(path + RESIZE_BACKUP):
             os.replace(path + RESIZE_BACKUP, path)
     except (exception.NovaCoreException, OSError):
@@ -90,7 +86,7 @@ def _rollback_migration(drv, instance, old_xml):
 
 def confirm_migration(drv, context, migration, instance):
     with contextlib.suppress(FileNotFoundError):
-        os.unlink(_disk_path(drv, instance) + RESIZE_BACKUP)
+        os.unlink(drv._files(instance).disk + RESIZE_BACKUP)
 
 
 def finish_revert_migration(drv, context, instance, migration,
@@ -98,7 +94,7 @@ def finish_revert_migration(drv, context, instance, migration,
     """Put the kept disk back and the old vCPUs and memory."""
     dom = drv.host.lookup(instance)
     drv._destroy_domain(dom, instance)
-    path = _disk_path(drv, instance)
+    path = drv._files(instance).disk
     if os.path.exists(path + RESIZE_BACKUP):
         os.replace(path + RESIZE_BACKUP, path)
     else:

@@ -41,7 +41,7 @@ def _flatten_disk(drv, dom, instance, state, dest):
             dom.managedSave(libvirt.VIR_DOMAIN_SAVE_PAUSED if paused
                             else 0)
     try:
-        disk.convert(os.path.join(drv._dir(instance), 'disk'), dest)
+        disk.convert(drv._files(instance).disk, dest)
     finally:
         if live:
             _restore(drv, dom, instance, paused)
