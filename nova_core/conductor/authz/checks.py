@@ -149,7 +149,12 @@ def written_row_is_owned(uuid, host):
     return check
 
 
+def compute_event(name):
+    """Whether ``name`` is an action event a compute may record."""
+    return (isinstance(name, str) and name.startswith('compute_') and
+            len(name) <= MAX_TEXT)
+
+
 def event_name(event):
-    if not (isinstance(event, str) and event.startswith('compute_') and
-            len(event) <= MAX_TEXT):
+    if not compute_event(event):
         raise Refused('a compute records only compute_* events')

@@ -5,10 +5,10 @@ import sqlalchemy as sa
 from nova_core.compute import task_states, vm_states
 from nova_core.conductor.authz.checks import (
     MAX_DETAILS,
-    MAX_TEXT,
     POWER_STATES,
     Refused,
     check_fields,
+    compute_event,
     event_name,
     in_transaction,
     integer,
@@ -100,8 +100,7 @@ PURPOSES = {
     'launched_at': {task_states.SPAWNING, task_states.REBUILD_SPAWNING},
 }
 EVENT_FIELDS = {
-    'name': lambda v: isinstance(v, str) and v.startswith('compute_') and
-    len(v) <= MAX_TEXT,
+    'name': compute_event,
     'phase': one_of('start', 'finish'),
     'result': one_of('Success', 'Error'),
     'traceback': lambda v: text(v, MAX_DETAILS, none=True),
