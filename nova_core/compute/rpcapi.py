@@ -24,6 +24,8 @@ RPC_API_VERSION = '1.4'
 TOPIC = 'compute'
 #: The driver capability attach_interface and detach_interface need.
 ATTACH_INTERFACE_CAPABILITY = 'supports_attach_interface'
+#: The driver capability a live migration needs at both ends.
+LIVE_MIGRATION_CAPABILITY = 'supports_live_migration'
 
 
 class ComputeAPI:

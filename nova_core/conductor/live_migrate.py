@@ -24,6 +24,7 @@ import logging
 
 from nova_core import exception
 from nova_core.compute import power_state, task_states, vm_states
+from nova_core.compute.rpcapi import LIVE_MIGRATION_CAPABILITY
 from nova_core.conductor import resize, unplaced
 from nova_core.db import actions as db_actions
 from nova_core.db import instances as db_instances
@@ -35,9 +36,6 @@ from nova_core.db.models import utcnow
 LOG = logging.getLogger(__name__)
 
 EVENT = 'conductor_live_migrate_instance'
-#: What a driver reports with its resources when it can live-migrate (see
-#: :attr:`nova_core.virt.driver.ComputeDriver.capabilities`).
-CAPABILITY = 'supports_live_migration'
 #: The checks whose failure the API answers with 400 (before 2.34).
 PRECHECK_ERRORS = (exception.NoValidHost, exception.UnableToMigrateToSelf,
                    exception.ComputeServiceUnavailable,
@@ -46,7 +44,8 @@ PRECHECK_ERRORS = (exception.NoValidHost, exception.UnableToMigrateToSelf,
 
 def can_live_migrate(node):
     """Whether the node's driver reported it can live-migrate."""
-    return bool((node.get('capabilities') or {}).get(CAPABILITY))
+    return bool((node.get('capabilities') or {}).get(
+        LIVE_MIGRATION_CAPABILITY))
 
 
 def live_migrate_instance(context, conf, compute_rpcapi, instance, host,

@@ -18,6 +18,7 @@ from nova_core.api import request
 from nova_core.api import servers_api as servers_api_mod
 from nova_core.api.actions.base import Action
 from nova_core.api.schemas import types
+from nova_core.compute import rpcapi as compute_rpcapi
 from nova_core.db import services as db_services
 from nova_core.states import task_states as ts
 from nova_core.states import vm_states
@@ -27,8 +28,6 @@ VM_FROM = (vm_states.ACTIVE, vm_states.PAUSED)
 _HOST = dict(types.hostname, type=['string', 'null'])
 _AUTO = copy.deepcopy(types.boolean)
 _AUTO['enum'].append('auto')
-#: The capability a host's driver reports when it can live-migrate.
-CAPABILITY = 'supports_live_migration'
 #: The conductor's pre-check errors, answered 400 before 2.34.
 PRECHECK_ERRORS = (exception.NoValidHost, exception.UnableToMigrateToSelf,
                    exception.ComputeServiceUnavailable,
@@ -74,8 +73,9 @@ def check_source(instance):
 
     :raises: MigrationPreCheckError (400), nothing changed.
     """
+    capability = compute_rpcapi.LIVE_MIGRATION_CAPABILITY
     nodes = db_services.node_get_all(host=instance['host'])
-    if not any((n.get('capabilities') or {}).get(CAPABILITY)
+    if not any((n.get('capabilities') or {}).get(capability)
                for n in nodes):
         raise exception.MigrationPreCheckError(
             reason='The compute driver of host %s does not support live '
