@@ -30,13 +30,17 @@ def server(admin, image_id):
 
 @pytest.fixture
 def migrating(server):
-    """The server with a live migration recorded as ``queued``."""
+    """The server with a live migration recorded as ``queued``, with its
+    owner as the conductor records one (the cloud is shared: other tests
+    list every migration and check them against Tempest's schemas)."""
     instance = db_instances.get(server)
     migration = moves.create({
         'instance_uuid': server, 'source_compute': instance['host'],
         'source_node': instance['node'], 'old_flavor': instance['flavor'],
         'new_flavor': instance['flavor'], 'status': 'queued',
-        'migration_type': 'live-migration'})
+        'migration_type': 'live-migration',
+        'user_id': instance['user_id'],
+        'project_id': instance['project_id']})
     db_instances.update(server, {'task_state': task_states.MIGRATING})
     yield server, migration
     try:
